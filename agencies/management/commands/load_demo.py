@@ -1,0 +1,33 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+# Each app owns its demo data; later apps build on earlier ones.
+DEMO_MODULES = ["agencies.demo", "innovations.demo", "judging.demo"]
+
+
+class Command(BaseCommand):
+    help = "Load the Kota Sukabumi demo data (idempotent: a second run changes nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off. The demo accounts have a published password.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not settings.TESTING and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: the demo accounts have a published "
+                "password. Use --force if this really is a demonstration server."
+            )
+        for name in DEMO_MODULES:
+            if find_spec(name) is None:
+                continue
+            self.stdout.write(f"Loading {name} ...")
+            import_module(name).load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Password of every demo account: "
+                                             "demo-kiks-2021"))

@@ -1,0 +1,61 @@
+"""Site-wide roles as Django groups, and the permissions each one holds.
+
+Migrations call `sync_role_groups` (the agencies migration first, and every later app's migration
+that adds permissions named here), so the groups exist right after `migrate`, never by hand.
+"""
+
+from agencies.enums import Role
+
+# "app_label.codename" for each role. Permissions of apps not migrated yet are skipped and granted
+# by that app's own migration, which calls sync_role_groups again.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OPERATOR: [],
+    Role.ORGANISER: [
+        "agencies.run_competition",
+        "agencies.view_dashboards",
+        "agencies.add_agency",
+        "agencies.change_agency",
+        "agencies.view_agency",
+        "agencies.add_membership",
+        "agencies.change_membership",
+        "agencies.delete_membership",
+        "agencies.view_membership",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.view_group",
+    ],
+    Role.JUDGE: [],
+    Role.LEADERSHIP: [
+        "agencies.view_dashboards",
+        "agencies.view_agency",
+    ],
+}
+
+
+def sync_role_groups(apps, schema_editor=None):
+    """Create the role groups and grant each the permissions in ROLE_PERMISSIONS that exist.
+
+    Works with the historical app registry of a migration, or the global one.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after the whole migrate run; make them exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role))
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".", 1)
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.add(*wanted)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KiksConfig(AppConfig):
+    name = "kiks"
+    verbose_name = "KIKS"

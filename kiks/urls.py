@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from kiks import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("agencies.urls")),
+    path("", include("innovations.urls")),
+    path("", include("judging.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
