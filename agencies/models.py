@@ -32,7 +32,9 @@ class Agency(models.Model):
     is_obligated = models.BooleanField(
         _("bound by the obligation"),
         default=False,
-        help_text=_('Bound by "satu SKPD, satu inovasi": must submit at least one proposal a year.'),
+        help_text=_(
+            'Bound by "satu SKPD, satu inovasi": must submit at least one proposal a year.'
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -29,5 +29,6 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"Loading {name} ...")
             import_module(name).load(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Password of every demo account: "
-                                             "demo-kiks-2021"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Password of every demo account: demo-kiks-2021")
+        )

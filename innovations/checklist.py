@@ -1,0 +1,154 @@
+"""What still blocks a proposal's submission: one list, shown to the operator and enforced by the
+workflow service. Every item carries its message, so the page and the refusal say the same thing."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from innovations.enums import AttachmentKind
+from innovations.validators import add_months, months_in_operation_ok
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    key: str
+    label: str
+    ok: bool
+    problem: str = ""
+
+
+def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
+    """Every submit guard except the per-agency cap (which needs a lock, see the service).
+
+    Reads `proposal.edition`, its sections, the proposal's answers, attachments and innovation;
+    callers on list pages should prefetch `answers`, `attachments` and `edition__sections`.
+    """
+    now = now or timezone.now()
+    edition = proposal.edition
+    items: list[CheckItem] = []
+
+    closes = timezone.localtime(edition.submission_closes_at)
+    window_open = edition.is_open_for_submission(now)
+    if proposal.status == "changes_requested" and not window_open:
+        # Sent back by the organiser: the agency may answer until verification closes.
+        window_open = edition.is_in_verification(now)
+    items.append(
+        CheckItem(
+            "window",
+            _("Submission window is open (closes %(when)s WIB)")
+            % {"when": date_format(closes, "j F Y H:i")},
+            window_open,
+            _("The submission window of %(edition)s is closed.") % {"edition": edition.name}
+            if now >= edition.submission_closes_at
+            else _("The submission window of %(edition)s is not open yet.")
+            % {"edition": edition.name},
+        )
+    )
+
+    sections = list(edition.sections.all())
+    answers = {answer.section_id: answer for answer in proposal.answers.all()}
+    for section in sections:
+        answer = answers.get(section.id)
+        words = answer.word_count if answer else 0
+        if words == 0:
+            ok = not section.is_required
+            problem = _("Section “%(title)s” is empty.") % {"title": section.title}
+        elif words < section.min_words:
+            ok = False
+            problem = ngettext(
+                "Section “%(title)s” has %(words)d word; at least %(min)d are needed.",
+                "Section “%(title)s” has %(words)d words; at least %(min)d are needed.",
+                words,
+            ) % {"title": section.title, "words": words, "min": section.min_words}
+        elif section.max_words is not None and words > section.max_words:
+            ok = False
+            problem = _("Section “%(title)s” has %(words)d words; at most %(max)d are allowed.") % {
+                "title": section.title,
+                "words": words,
+                "max": section.max_words,
+            }
+        else:
+            ok, problem = True, ""
+        items.append(
+            CheckItem(
+                f"section:{section.key}",
+                _("Section “%(title)s”") % {"title": section.title},
+                ok,
+                problem,
+            )
+        )
+
+    attachments = list(proposal.attachments.all())
+    kinds = {attachment.kind for attachment in attachments}
+    evidence_sections = {a.section_id for a in attachments if a.kind == AttachmentKind.DOCUMENT}
+    for section in sections:
+        if section.evidence_required:
+            items.append(
+                CheckItem(
+                    f"evidence:{section.key}",
+                    _("Supporting document for “%(title)s”") % {"title": section.title},
+                    section.id in evidence_sections,
+                    _("Section “%(title)s” needs a supporting document (PDF).")
+                    % {"title": section.title},
+                )
+            )
+    items.append(
+        CheckItem(
+            "sk_letter",
+            _("Initiator's decree letter (SK) attached"),
+            AttachmentKind.SK_LETTER in kinds,
+            _("Attach the initiator's decree letter (SK) as a PDF."),
+        )
+    )
+    items.append(
+        CheckItem(
+            "photo",
+            _("At least one photo"),
+            AttachmentKind.PHOTO in kinds,
+            _("Add at least one photo of the innovation."),
+        )
+    )
+    video_ok = proposal.video_url.startswith(("http://", "https://"))
+    items.append(
+        CheckItem(
+            "video",
+            _("Video link (http or https)"),
+            video_ok,
+            _("Give a link to the innovation's video (an http or https address)."),
+        )
+    )
+
+    innovation = proposal.innovation
+    closing_day = timezone.localtime(edition.submission_closes_at).date()
+    months = edition.min_months_in_operation
+    running_ok = months_in_operation_ok(innovation.started_on, closing_day, months)
+    items.append(
+        CheckItem(
+            "months",
+            ngettext(
+                "In operation at least %(months)d month by the closing date",
+                "In operation at least %(months)d months by the closing date",
+                months,
+            )
+            % {"months": months},
+            running_ok,
+            _(
+                "The innovation must have been in operation for %(months)d months by "
+                "%(closing)s; it started on %(started)s, so it qualifies from %(from)s."
+            )
+            % {
+                "months": months,
+                "closing": date_format(closing_day, "j F Y"),
+                "started": date_format(innovation.started_on, "j F Y"),
+                "from": date_format(add_months(innovation.started_on, months), "j F Y"),
+            },
+        )
+    )
+    return items
+
+
+def submission_problems(proposal, *, now=None) -> list[str]:
+    return [item.problem for item in submission_checklist(proposal, now=now) if not item.ok]

@@ -1,0 +1,219 @@
+"""Plain factory functions: every default is visible here, nothing random."""
+
+import datetime
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from agencies.enums import AgencyKind, MembershipRole, Role
+from agencies.models import Agency, Membership
+from innovations.enums import (
+    AttachmentKind,
+    InnovationForm,
+    InnovationStage,
+    ProposalStatus,
+)
+from innovations.models import (
+    Attachment,
+    Edition,
+    Innovation,
+    Proposal,
+    SectionAnswer,
+    SustainableDevelopmentGoal,
+    Track,
+)
+from innovations.services import add_default_sections
+
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_agency(name=None, *, kind=AgencyKind.DINAS, obligated=True, parent=None, **extra):
+    n = _n()
+    name = name or f"Dinas Contoh {n}"
+    return Agency.objects.create(
+        name=name,
+        short_name=extra.pop("short_name", f"DC{n}"),
+        slug=extra.pop("slug", f"agency-{n}"),
+        kind=kind,
+        parent=parent,
+        is_obligated=obligated,
+        **extra,
+    )
+
+
+def make_user(username=None, *, roles=(), password="pw-kiks-test-123", **extra):
+    username = username or f"user{_n()}"
+    user = get_user_model().objects.create_user(
+        username=username,
+        password=password,
+        email=extra.pop("email", f"{username}@example.test"),
+        **extra,
+    )
+    for role in roles:
+        user.groups.add(Group.objects.get(name=str(role)))
+    return user
+
+
+def make_operator(agency, username=None, **extra):
+    user = make_user(username, roles=[Role.OPERATOR], **extra)
+    Membership.objects.create(user=user, agency=agency, role=MembershipRole.OPERATOR)
+    return user
+
+
+def make_organiser(username=None, **extra):
+    return make_user(username, roles=[Role.ORGANISER], is_staff=True, **extra)
+
+
+def make_judge(username=None, *, agency=None, **extra):
+    user = make_user(username, roles=[Role.JUDGE], **extra)
+    if agency is not None:
+        Membership.objects.create(user=user, agency=agency, role=MembershipRole.MEMBER)
+    return user
+
+
+def make_leader(username=None, **extra):
+    return make_user(username, roles=[Role.LEADERSHIP], **extra)
+
+
+def make_edition(*, open_now=True, sections=True, **extra):
+    """An edition whose submission window is open now (or closed a month ago)."""
+    n = _n()
+    now = timezone.now()
+    if open_now:
+        opens, closes = now - timedelta(days=30), now + timedelta(days=30)
+    else:
+        opens, closes = now - timedelta(days=90), now - timedelta(days=30)
+    fields = {
+        "year": now.year,
+        "name": f"KIKS Uji {n}",
+        "slug": f"kiks-uji-{n}",
+        "submission_opens_at": opens,
+        "submission_closes_at": closes,
+        "verification_closes_at": closes + timedelta(days=14),
+    }
+    fields.update(extra)
+    edition = Edition.objects.create(**fields)
+    if sections:
+        add_default_sections(edition)
+    return edition
+
+
+def make_track(edition, name="Umum", **extra):
+    return Track.objects.create(
+        edition=edition, name=name, slug=extra.pop("slug", f"track-{_n()}"), **extra
+    )
+
+
+def make_innovation(agency, *, name=None, acronym=None, started_on=None, sdgs=(3,), **extra):
+    n = _n()
+    innovation = Innovation.objects.create(
+        agency=agency,
+        name=name or f"Inovasi Contoh {n}",
+        acronym=acronym or f"INO{n}",
+        expansion=extra.pop("expansion", f"Inovasi Nomor {n}"),
+        slug=extra.pop("slug", f"inovasi-{n}"),
+        started_on=started_on or datetime.date(2020, 1, 15),
+        form=extra.pop("form", InnovationForm.PUBLIC_SERVICE),
+        stage=extra.pop("stage", InnovationStage.IMPLEMENTATION),
+        **extra,
+    )
+    innovation.sdgs.set(SustainableDevelopmentGoal.objects.filter(number__in=sdgs))
+    return innovation
+
+
+def words(count: int, word: str = "kata") -> str:
+    return " ".join([word] * count)
+
+
+def png_bytes(size=(32, 24), color=(20, 120, 60)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    """A minimal valid one-page PDF."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def add_attachment(proposal, kind, *, section=None, content=None, name=None):
+    if content is None:
+        content = png_bytes() if kind == AttachmentKind.PHOTO else pdf_bytes()
+    name = name or ("foto.png" if kind == AttachmentKind.PHOTO else "dokumen.pdf")
+    attachment = Attachment(
+        proposal=proposal,
+        section=section,
+        kind=kind,
+        original_name=name,
+        content_type="image/png" if kind == AttachmentKind.PHOTO else "application/pdf",
+        size=len(content),
+    )
+    attachment.file.save(name, ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+def make_proposal(
+    edition=None,
+    *,
+    agency=None,
+    track=None,
+    innovation=None,
+    complete=True,
+    status=ProposalStatus.DRAFT,
+    created_by=None,
+    **extra,
+):
+    """A proposal; `complete` fills every section within limits and attaches what submit needs.
+
+    A non-draft `status` is written directly (arrange step only; the workflow has its own tests).
+    """
+    edition = edition or make_edition()
+    agency = agency or (innovation.agency if innovation else make_agency())
+    track = track or edition.tracks.first() or make_track(edition)
+    innovation = innovation or make_innovation(agency)
+    proposal = Proposal.objects.create(
+        edition=edition,
+        track=track,
+        innovation=innovation,
+        agency=agency,
+        video_url=extra.pop("video_url", "https://video.example/kiks" if complete else ""),
+        created_by=created_by,
+        **extra,
+    )
+    if complete:
+        sections = list(edition.sections.all())
+        SectionAnswer.objects.bulk_create(
+            SectionAnswer(
+                proposal=proposal,
+                section=section,
+                text=words(max(section.min_words, 1)),
+                word_count=max(section.min_words, 1),
+            )
+            for section in sections
+        )
+        add_attachment(proposal, AttachmentKind.SK_LETTER)
+        add_attachment(proposal, AttachmentKind.PHOTO)
+        for section in sections:
+            if section.evidence_required:
+                add_attachment(proposal, AttachmentKind.DOCUMENT, section=section)
+    if status != ProposalStatus.DRAFT:
+        Proposal.objects.filter(pk=proposal.pk).update(status=status, submitted_at=timezone.now())
+        proposal.refresh_from_db()
+    return proposal
