@@ -36,8 +36,8 @@ format: install
 
 # Needs GNU gettext (msgfmt); the compiled catalogues are committed so `make run` does not.
 messages: install
-	$(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=static/vendor
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=true $(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=static/vendor
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3
