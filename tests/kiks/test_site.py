@@ -80,3 +80,12 @@ def test_times_are_shown_in_wib(settings):
 
     assert settings.TIME_ZONE == "Asia/Jakarta"
     assert timezone.get_current_timezone_name() == "Asia/Jakarta"
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(client):
+    response = client.get("/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.content.decode()
