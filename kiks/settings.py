@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "agencies",
     "innovations",
     "judging",
+    "public",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("innovations.urls")),
     path("", include("judging.urls")),
+    path("", include("public.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
