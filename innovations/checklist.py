@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from innovations.enums import AttachmentKind
-from innovations.validators import add_months, months_in_operation_ok
+from innovations.validators import add_months, is_video_url, months_in_operation_ok
+
+
+def format_wib(moment) -> str:
+    """A moment as the portal shows it, in Jakarta time ("31 Maret 2021 23:59"), with the seconds
+    only when they are not zero: the window closes to the second."""
+    local = timezone.localtime(moment)
+    return date_format(local, "j F Y H:i:s" if local.second else "j F Y H:i")
 
 
 @dataclass(frozen=True)
@@ -23,14 +30,14 @@ class CheckItem:
 def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
     """Every submit guard except the per-agency cap (which needs a lock, see the service).
 
-    Reads `proposal.edition`, its sections, the proposal's answers, attachments and innovation;
-    callers on list pages should prefetch `answers`, `attachments` and `edition__sections`.
+    Reads `proposal.edition`, its sections, the proposal's answers, attachments, innovation and
+    its SDGs; callers on list pages should prefetch `answers`, `attachments`, `edition__sections`
+    and `innovation__sdgs` (see innovations.selectors.with_checklist_data).
     """
     now = now or timezone.now()
     edition = proposal.edition
     items: list[CheckItem] = []
 
-    closes = timezone.localtime(edition.submission_closes_at)
     window_open = edition.is_open_for_submission(now)
     if proposal.status == "changes_requested" and not window_open:
         # Sent back by the organiser: the agency may answer until verification closes.
@@ -39,7 +46,7 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
         CheckItem(
             "window",
             _("Submission window is open (closes %(when)s WIB)")
-            % {"when": date_format(closes, "j F Y H:i")},
+            % {"when": format_wib(edition.submission_closes_at)},
             window_open,
             _("The submission window of %(edition)s is closed.") % {"edition": edition.name}
             if now >= edition.submission_closes_at
@@ -111,7 +118,7 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
             _("Add at least one photo of the innovation."),
         )
     )
-    video_ok = proposal.video_url.startswith(("http://", "https://"))
+    video_ok = is_video_url(proposal.video_url)
     items.append(
         CheckItem(
             "video",
@@ -122,6 +129,14 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
     )
 
     innovation = proposal.innovation
+    items.append(
+        CheckItem(
+            "sdgs",
+            _("At least one SDG goal"),
+            bool(innovation.sdgs.all()),
+            _("Choose at least one Sustainable Development Goal the innovation serves."),
+        )
+    )
     closing_day = timezone.localtime(edition.submission_closes_at).date()
     months = edition.min_months_in_operation
     running_ok = months_in_operation_ok(innovation.started_on, closing_day, months)

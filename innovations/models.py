@@ -16,6 +16,15 @@ from innovations.enums import (
     InnovationStage,
     ProposalStatus,
 )
+from innovations.validators import (
+    IMAGE_CONTENT_TYPES,
+    PDF_CONTENT_TYPE,
+    PHOTO_KINDS,
+    is_video_url,
+)
+
+# The statuses in which the agency may change its proposal (texts, fields, attachments).
+EDITABLE_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.CHANGES_REQUESTED)
 
 
 class EditionQuerySet(models.QuerySet):
@@ -257,6 +266,10 @@ class ProposalQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status=ProposalStatus.VERIFIED)
 
+    def editable_by_agency(self):
+        """Drafts and proposals sent back: the only ones the agency may change."""
+        return self.filter(status__in=EDITABLE_STATUSES)
+
 
 class Proposal(models.Model):
     """One innovation entered in one edition and track.
@@ -284,6 +297,15 @@ class Proposal(models.Model):
     video_url = models.URLField(_("video link"), max_length=500, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text=_("The proposal of an earlier edition this draft started from."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -309,8 +331,10 @@ class Proposal(models.Model):
             models.UniqueConstraint(
                 fields=["edition", "innovation"], name="innovation_enters_edition_once"
             ),
+            # A draft withdrawn before it was ever submitted has no submission time either.
             models.CheckConstraint(
-                condition=Q(status=ProposalStatus.DRAFT) | Q(submitted_at__isnull=False),
+                condition=Q(status__in=[ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN])
+                | Q(submitted_at__isnull=False),
                 name="proposal_handed_in_has_submitted_at",
             ),
         ]
@@ -326,7 +350,13 @@ class Proposal(models.Model):
 
     @property
     def is_editable_by_agency(self) -> bool:
-        return self.status in (ProposalStatus.DRAFT, ProposalStatus.CHANGES_REQUESTED)
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def safe_video_url(self) -> str:
+        """The video link when it is a well-formed http(s) address, else "": a draft may hold
+        anything typed, and a page must never turn that into a link (javascript:...)."""
+        return self.video_url if is_video_url(self.video_url) else ""
 
 
 class SectionAnswer(models.Model):
@@ -404,10 +434,26 @@ class Attachment(models.Model):
         ordering = ["kind", "uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="attachment_not_empty"),
+            # What the upload check guarantees, kept true for every other way in (admin, shell).
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=PHOTO_KINDS, content_type__in=IMAGE_CONTENT_TYPES)
+                    | (~Q(kind__in=PHOTO_KINDS) & Q(content_type=PDF_CONTENT_TYPE))
+                ),
+                name="attachment_content_type_matches_kind",
+            ),
         ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGE_CONTENT_TYPES
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == PDF_CONTENT_TYPE
 
 
 class ProposalStatusChange(models.Model):

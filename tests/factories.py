@@ -217,3 +217,128 @@ def make_proposal(
         Proposal.objects.filter(pk=proposal.pk).update(status=status, submitted_at=timezone.now())
         proposal.refresh_from_db()
     return proposal
+
+
+# --- Uploads and the operator's pages (innovations, issue 3) -------------------------------------
+
+
+def jpeg_bytes(size=(40, 20), color=(200, 80, 40), *, exif=None) -> bytes:
+    buffer = io.BytesIO()
+    extra = {"exif": exif} if exif is not None else {}
+    Image.new("RGB", size, color).save(buffer, format="JPEG", **extra)
+    return buffer.getvalue()
+
+
+def jpeg_with_gps_bytes(size=(40, 20)) -> bytes:
+    """A JPEG as a phone takes it: GPS position, camera make, and orientation 6 (turn 90°)."""
+    from PIL import ExifTags
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "KameraHP"
+    exif[ExifTags.Base.Orientation] = 6
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "S"
+    gps[ExifTags.GPS.GPSLatitude] = (6.0, 55.0, 12.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (106.0, 55.0, 48.0)
+    return jpeg_bytes(size, exif=exif)
+
+
+def bomb_png_bytes(width=20000, height=20000) -> bytes:
+    """A PNG whose header claims width x height pixels in a few hundred bytes (a decompression
+    bomb): 20,000 x 20,000 would need 400 megapixels of memory once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    rows = zlib.compress((b"\x00" + b"\x00" * ((width + 7) // 8)) * 4)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    )
+
+
+def uploaded(name: str, content: bytes, content_type="application/octet-stream"):
+    """A file as the browser sends it; the name and content type are the uploader's claims."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def make_edition_window(opens, closes, **extra):
+    """An edition with an exact submission window (aware datetimes), for the guards' edge cases."""
+    return make_edition(
+        submission_opens_at=opens,
+        submission_closes_at=closes,
+        verification_closes_at=extra.pop("verification_closes_at", closes + timedelta(days=14)),
+        **extra,
+    )
+
+
+# --- Public portal and favourite vote (public, issue 7) ----------------------------------------
+
+
+def make_public_entry(edition=None, **extra):
+    """A proposal the public sees: verified, in a published edition (published here if needed)."""
+    edition = edition or make_edition(open_now=False, is_published=True)
+    if not edition.is_published:
+        Edition.objects.filter(pk=edition.pk).update(is_published=True)
+        edition.is_published = True
+    return make_proposal(edition, status=extra.pop("status", ProposalStatus.VERIFIED), **extra)
+
+
+def make_confirmed_shortlist(track, proposals, *, decree_number="100/Kep.1-Org/2021", order=1):
+    """A closed desk stage of the track's edition (created if missing) whose entries are
+    `proposals`, all shortlisted under a confirmed Shortlist with the mayor's decree.
+    Rows are written directly (arrange step only; judging has its own workflow tests)."""
+    from judging.enums import Decision, StageKind
+    from judging.models import Shortlist, Stage, StageResult
+
+    now = timezone.now()
+    stage, _created = Stage.objects.get_or_create(
+        edition=track.edition,
+        order=order,
+        defaults={
+            "kind": StageKind.DESK,
+            "opened_at": now - timedelta(days=20),
+            "closed_at": now - timedelta(days=10),
+            "results_computed_at": now - timedelta(days=10),
+        },
+    )
+    shortlist = Shortlist.objects.create(
+        stage=stage,
+        track=track,
+        decree_number=decree_number,
+        decree_date=(now - timedelta(days=5)).date(),
+        confirmed_at=now - timedelta(days=5),
+    )
+    for rank, proposal in enumerate(proposals, start=1):
+        StageResult.objects.create(
+            stage=stage,
+            proposal=proposal,
+            judges_counted=2,
+            mean=90 - rank,
+            median=90 - rank,
+            spread=1,
+            rank=rank,
+            decision=Decision.SHORTLISTED,
+            decree_ref=shortlist.decree_ref,
+        )
+    return shortlist
+
+
+def make_vote_window(edition, *, open_now=True, enabled=True):
+    """The edition's favourite vote, open now (or closed a day ago)."""
+    from public.models import FavouriteVoteWindow
+
+    now = timezone.now()
+    if open_now:
+        opens, closes = now - timedelta(days=1), now + timedelta(days=7)
+    else:
+        opens, closes = now - timedelta(days=8), now - timedelta(days=1)
+    return FavouriteVoteWindow.objects.create(
+        edition=edition, enabled=enabled, opens_at=opens, closes_at=closes
+    )

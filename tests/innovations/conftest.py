@@ -1,0 +1,60 @@
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are compared in English (the msgids): the Indonesian catalogue is written and
+    changed by translators, and these tests check the rules, not the wording in Indonesian."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def reseed_migration_data():
+    """Put back the rows the data migrations create (the 17 SDGs, the role groups and their
+    permissions). A transactional test ends with a flush that empties every table; without this,
+    later tests, and the next run on a reused database, would find no groups and no SDGs."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    from agencies.roles import ROLE_PERMISSIONS
+    from innovations.models import SustainableDevelopmentGoal
+
+    SustainableDevelopmentGoal.objects.bulk_create(
+        [SustainableDevelopmentGoal(number=n) for n in range(1, 18)], ignore_conflicts=True
+    )
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(role))
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".", 1)
+            wanted += Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        group.permissions.add(*wanted)
+
+
+@pytest.fixture
+def migration_data(transactional_db):
+    """For a transactional test: the migration data present even after an earlier flush."""
+    reseed_migration_data()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if (
+        marker is not None
+        and marker.kwargs.get("transaction")
+        and "transactional_db" in getattr(item, "fixturenames", ())
+    ):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            reseed_migration_data()
+    return result

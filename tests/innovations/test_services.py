@@ -1,0 +1,221 @@
+"""The agency-side services: drafts, new proposals and copies (the rules, without pages)."""
+
+import datetime
+
+import pytest
+
+from innovations.enums import ProposalStatus as S
+from innovations.models import Innovation, Proposal, SectionAnswer
+from innovations.services import (
+    WorkflowError,
+    copy_proposal,
+    create_innovation,
+    create_proposal,
+    save_proposal_draft,
+)
+from tests.factories import (
+    make_agency,
+    make_edition,
+    make_innovation,
+    make_operator,
+    make_proposal,
+    make_track,
+    words,
+)
+from tests.innovations.utils import answer_texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agency():
+    return make_agency("Dinas Sosial")
+
+
+@pytest.fixture
+def operator(agency):
+    return make_operator(agency)
+
+
+def test_save_draft_writes_answers_and_word_counts_in_one_go(agency, operator):
+    proposal = make_proposal(agency=agency, complete=False)
+    other_track = make_track(proposal.edition, "Kewilayahan")
+
+    save_proposal_draft(
+        proposal,
+        by=operator,
+        answers={"ringkasan": "  Satu dua   tiga\r\nempat  ", "latar_belakang": words(120)},
+        video_url="https://youtu.be/udunan",
+        track=other_track,
+        innovation_fields={"acronym": "Udunan", "started_on": datetime.date(2019, 5, 1)},
+        sdgs=[1, 10],
+    )
+    save_proposal_draft(proposal, by=operator, answers={"latar_belakang": ""})
+
+    rows = {a.section.key: (a.text, a.word_count) for a in SectionAnswer.objects.all()}
+    assert rows == {"ringkasan": ("Satu dua   tiga\nempat", 4), "latar_belakang": ("", 0)}
+    stored = Proposal.objects.get(pk=proposal.pk)
+    assert (stored.video_url, stored.track) == ("https://youtu.be/udunan", other_track)
+    innovation = Innovation.objects.get(pk=proposal.innovation_id)
+    assert (innovation.acronym, innovation.started_on) == ("Udunan", datetime.date(2019, 5, 1))
+    assert sorted(innovation.sdgs.values_list("number", flat=True)) == [1, 10]
+
+
+def test_save_draft_leaves_out_what_is_not_given(agency, operator):
+    proposal = make_proposal(agency=agency)
+    before = (answer_texts(proposal), proposal.video_url, proposal.track_id)
+
+    save_proposal_draft(proposal, by=operator)
+
+    stored = Proposal.objects.get(pk=proposal.pk)
+    assert (answer_texts(proposal), stored.video_url, stored.track_id) == before
+
+
+def test_save_draft_refuses_another_agency(agency):
+    proposal = make_proposal(agency=agency, complete=False)
+    stranger = make_operator(make_agency("Dinas Perhubungan"))
+
+    with pytest.raises(WorkflowError) as error:
+        save_proposal_draft(proposal, by=stranger, answers={"ringkasan": "curang"})
+
+    assert error.value.messages == ["Only an operator of Dinas Sosial may do this."]
+    assert answer_texts(proposal) == {}
+
+
+@pytest.mark.parametrize("status", [S.SUBMITTED, S.VERIFIED, S.REJECTED, S.WITHDRAWN])
+def test_save_draft_only_while_editable(agency, operator, status):
+    proposal = make_proposal(agency=agency, status=status)
+    before = answer_texts(proposal)
+
+    with pytest.raises(WorkflowError) as error:
+        save_proposal_draft(proposal, by=operator, answers={"ringkasan": "ubah"})
+
+    assert error.value.messages == [
+        f"This proposal is “{S(status).label}”: it can be changed only while it is a draft or "
+        "after the organiser asks for changes."
+    ]
+    assert answer_texts(proposal) == before
+
+
+def test_save_draft_when_changes_are_requested(agency, operator):
+    proposal = make_proposal(agency=agency, status=S.CHANGES_REQUESTED)
+
+    save_proposal_draft(proposal, by=operator, answers={"ringkasan": words(50)})
+
+    assert answer_texts(proposal)["ringkasan"] == words(50)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"answers": {"ringkasan": "baru", "tidak_ada": "x"}}, "Unknown sections: tidak_ada."),
+        ({"sdgs": []}, "Choose at least one Sustainable Development Goal."),
+        (
+            {"video_url": "https://v/" + "x" * 500},
+            "The video link may have at most 500 characters.",
+        ),
+    ],
+)
+def test_save_draft_refusals_change_nothing(agency, operator, kwargs, message):
+    proposal = make_proposal(agency=agency, complete=False)
+
+    with pytest.raises(WorkflowError) as error:
+        save_proposal_draft(proposal, by=operator, **{"answers": {"ringkasan": "baru"}, **kwargs})
+
+    assert error.value.messages == [message]
+    assert answer_texts(proposal) == {}
+
+
+def test_save_draft_refuses_a_track_of_another_edition(agency, operator):
+    proposal = make_proposal(agency=agency, complete=False)
+    foreign = make_track(make_edition(), "Umum")
+
+    with pytest.raises(WorkflowError):
+        save_proposal_draft(proposal, by=operator, track=foreign)
+
+    assert Proposal.objects.get(pk=proposal.pk).track_id == proposal.track_id
+
+
+def test_save_draft_refuses_a_name_the_agency_already_uses(agency, operator):
+    make_innovation(agency, name="Sidata")
+    proposal = make_proposal(agency=agency, complete=False)
+
+    with pytest.raises(WorkflowError) as error:
+        save_proposal_draft(proposal, by=operator, innovation_fields={"name": "SIDATA"})
+
+    assert error.value.messages == ["Dinas Sosial already has an innovation named “SIDATA”."]
+
+
+def test_create_innovation_gives_unique_slugs(agency, operator):
+    fields = {
+        "acronym": "Udunan",
+        "started_on": datetime.date(2019, 1, 1),
+        "form": "pelayanan_publik",
+        "stage": "penerapan",
+    }
+    first = create_innovation(agency, by=operator, sdgs=[1], name="Udunan Online", **fields)
+    second = create_innovation(agency, by=operator, sdgs=[1], name="Udunan Luring", **fields)
+
+    assert first.slug == f"{agency.slug}-udunan"
+    assert second.slug.startswith(f"{agency.slug}-udunan-")
+    assert len({first.slug, second.slug}) == 2
+
+
+def test_create_proposal_refusals(agency, operator):
+    edition = make_edition()
+    closed = make_edition(open_now=False)
+    track = make_track(edition, "Umum")
+    innovation = make_innovation(agency)
+
+    with pytest.raises(WorkflowError) as error:
+        create_proposal(edition=closed, track=track, innovation=innovation, by=operator)
+    assert error.value.messages == [f"{closed.name} does not accept new proposals now."]
+
+    with pytest.raises(WorkflowError) as error:
+        create_proposal(
+            edition=edition, track=make_track(closed, "Umum"), innovation=innovation, by=operator
+        )
+    assert error.value.messages == [f"Choose a track of {edition.name}."]
+
+    create_proposal(edition=edition, track=track, innovation=innovation, by=operator)
+    with pytest.raises(WorkflowError) as error:
+        create_proposal(edition=edition, track=track, innovation=innovation, by=operator)
+    assert error.value.messages == [
+        f"“{innovation.title}” is already entered in {edition.name}: one innovation enters once."
+    ]
+
+    stranger = make_operator(make_agency("Dinas Perhubungan"))
+    with pytest.raises(WorkflowError):
+        create_proposal(
+            edition=edition, track=track, innovation=make_innovation(agency), by=stranger
+        )
+    assert Proposal.objects.count() == 1
+
+
+def test_copy_needs_an_earlier_edition(agency, operator):
+    current = make_edition()
+    proposal = make_proposal(current, agency=agency)
+    later = make_edition(
+        submission_opens_at=current.submission_opens_at - datetime.timedelta(days=1)
+    )
+
+    with pytest.raises(WorkflowError) as error:
+        copy_proposal(proposal, edition=current, track=proposal.track, by=operator)
+    assert error.value.messages == ["Only a proposal of an earlier edition can be copied."]
+    with pytest.raises(WorkflowError):
+        copy_proposal(proposal, edition=later, track=make_track(later, "Umum"), by=operator)
+
+
+def test_copy_refuses_another_agency(agency):
+    old = make_proposal(make_edition(open_now=False), agency=agency, status=S.VERIFIED)
+    edition = make_edition()
+
+    with pytest.raises(WorkflowError):
+        copy_proposal(
+            old,
+            edition=edition,
+            track=make_track(edition, "Umum"),
+            by=make_operator(make_agency("Dinas Perhubungan")),
+        )
+
+    assert Proposal.objects.filter(edition=edition).count() == 0
