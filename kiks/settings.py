@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "innovations",
     "judging",
     "public",
+    "audit",
 ]
 
 MIDDLEWARE = [
