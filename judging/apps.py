@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class JudgingConfig(AppConfig):
     name = "judging"
     verbose_name = _("Judging")
+
+    def ready(self):
+        # Judges open the attachments of the entries they may see through the innovations
+        # attachment view: widen its scope with ours (innovations never imports judging).
+        from innovations import selectors as innovation_selectors
+        from judging.selectors import attachment_scope
+
+        register = getattr(innovation_selectors, "register_attachment_scope", None)
+        if register is not None:
+            register(attachment_scope)

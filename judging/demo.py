@@ -1,0 +1,196 @@
+"""Demo judging data, loaded by `manage.py load_demo` after agencies and innovations.
+
+- KIKS 2021 (slug "kiks-2021"): a finished desk stage. Five judges (juri1..juri5; juri1 works at
+  Dinas Kesehatan, so is in conflict with its proposals and its units'), every verified proposal
+  scored by two judges, the real 2021 Top Six (Cendol, One RooF, Petikemas, Udunan Online,
+  Sicepot, Rijari) on top of the Umum track, and confirmed shortlists with the mayor's decree.
+  Confirming creates the presentation and interview stage with the Top Six as its entries.
+- The edition open for submission now, if any: a desk stage ready to open (default criteria and
+  the five judges, not opened).
+
+Idempotent (an edition that already has stages is left alone) and quick: the stage, panel,
+declarations, assignment, results and shortlists go through the services; only the 2021 score
+rows go in with bulk_create, as the judges would have typed them. Nothing is e-mailed.
+If KIKS 2021 or the demo accounts do not exist yet, it does nothing.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from innovations.models import Edition, Proposal
+from judging.enums import SheetStatus, StageKind
+from judging.models import Score, ScoreSheet, StageResult
+from judging.services import (
+    PLEDGE_TEXT,
+    assign_judges,
+    close_stage,
+    confirm_shortlist,
+    create_stage,
+    declare_conflicts,
+    open_stage,
+    set_panel,
+    update_stage_settings,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
+JUDGES = ["juri1", "juri2", "juri3", "juri4", "juri5"]
+# The real 2021 Top Six, in the order the demo ranks them.
+TOP_SIX = ["Cendol", "One RooF", "Petikemas", "Udunan Online", "Sicepot", "Rijari"]
+DECREE_NUMBER = "061/Kep.118-Org/2021"
+DECREE_DATE = datetime.date(2021, 5, 31)
+# How generous each judge is, in score points on the 1-10 scale.
+LENIENCY = {"juri1": 0.0, "juri2": 0.3, "juri3": -0.4, "juri4": 0.6, "juri5": -0.2}
+COMMENTS = [
+    (8.0, "Inovasi matang dengan dampak yang terukur; layak direplikasi."),
+    (6.0, "Cukup baik; perkuat data sebelum dan sesudah serta rencana keberlanjutan."),
+    (0.0, "Masih tahap awal; bukti dampak dan dukungan anggaran belum memadai."),
+]
+
+
+def _wib(year, month, day, hour=0, minute=0):
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=WIB)
+
+
+def load(stdout=None):
+    """Load the demo judging data; a second run changes nothing."""
+    users = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=[*JUDGES, "organisasi"])
+    }
+    organiser = users.get("organisasi")
+    judges = [users[name] for name in JUDGES if name in users]
+    edition = Edition.objects.filter(slug="kiks-2021").first()
+    if edition is None or organiser is None or len(judges) != len(JUDGES):
+        return
+    done_2021 = _load_2021(edition, organiser, judges)
+    done_now = _load_current(organiser, judges)
+    if stdout:
+        stdout.write(
+            f"  judging: KIKS 2021 desk stage {'created' if done_2021 else 'already there'}; "
+            f"current edition stage {'created' if done_now else 'already there or none'}"
+        )
+
+
+def _quality(acronym: str) -> float:
+    """How good a proposal is on the 1-10 scale: the Top Six clearly above the rest."""
+    if acronym in TOP_SIX:
+        return 9.1 - 0.12 * TOP_SIX.index(acronym)
+    return random.Random(f"kiks-2021-{acronym}").uniform(4.2, 7.0)
+
+
+def _value(quality: float, judge: str, rng: random.Random) -> Decimal:
+    raw = quality + LENIENCY[judge] + rng.uniform(-0.6, 0.6)
+    return Decimal(str(min(10.0, max(1.0, round(raw * 2) / 2))))
+
+
+@transaction.atomic
+def _load_2021(edition, organiser, judges) -> bool:
+    if edition.stages.exists():
+        return False
+    opened, deadline, closed = _wib(2021, 5, 3, 8), _wib(2021, 5, 21, 23, 59), _wib(2021, 5, 24, 16)
+    stage = create_stage(edition=edition, kind=StageKind.DESK, by=organiser, now=opened)
+    update_stage_settings(stage, by=organiser, closes_at=deadline)
+    set_panel(stage, judges=judges, by=organiser, now=opened)
+    assign_judges(stage, by=organiser, seed=2021, now=opened)
+    open_stage(stage, by=organiser, now=opened, notify=False)
+    for number, judge in enumerate(judges):
+        declare_conflicts(
+            stage,
+            judge=judge,
+            conflicts={},
+            pledge_text=str(PLEDGE_TEXT),
+            now=opened + datetime.timedelta(hours=2 + number),
+        )
+
+    criteria = list(stage.criteria.order_by("order", "pk"))
+    sheets = list(
+        ScoreSheet.objects.filter(assignment__stage=stage)
+        .select_related("assignment__judge", "assignment__proposal__innovation")
+        .order_by("assignment__judge__username", "assignment__position")
+    )
+    # One entry the judges disagree on (one of its judges is much harsher), to show the flag.
+    disputed = sorted(
+        {s.assignment.proposal.innovation.acronym for s in sheets} - set(TOP_SIX), key=str.lower
+    )[3]
+    harsh = next(
+        sheet.assignment.judge_id
+        for sheet in sheets
+        if sheet.assignment.proposal.innovation.acronym == disputed
+    )
+    scores = []
+    for index, sheet in enumerate(sheets):
+        judge = sheet.assignment.judge.username
+        acronym = sheet.assignment.proposal.innovation.acronym
+        rng = random.Random(f"{judge}-{acronym}")
+        quality = _quality(acronym)
+        if acronym == disputed and sheet.assignment.judge_id == harsh:
+            quality -= 3.5
+        values = [_value(quality, judge, rng) for _criterion in criteria]
+        scores += [
+            Score(
+                sheet=sheet,
+                criterion=criterion,
+                value=value,
+                scale_min=criterion.scale_min,
+                scale_max=criterion.scale_max,
+            )
+            for criterion, value in zip(criteria, values, strict=True)
+        ]
+        mean = sum(values) / len(values)
+        sheet.overall_comment = next(text for floor, text in COMMENTS if mean >= Decimal(floor))
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = opened + datetime.timedelta(days=1 + index % 16, hours=index % 9)
+        sheet.saved_at = sheet.submitted_at
+    Score.objects.bulk_create(scores)
+    ScoreSheet.objects.bulk_update(
+        sheets, ["overall_comment", "status", "submitted_at", "saved_at"]
+    )
+    close_stage(stage, by=organiser, now=closed)
+
+    for track in edition.tracks.order_by("order", "pk"):
+        ranked = list(
+            StageResult.objects.filter(stage=stage, proposal__track=track, rank__isnull=False)
+            .order_by("rank", "proposal_id")
+            .values_list("proposal_id", flat=True)[: track.shortlist_size]
+        )
+        if not ranked:
+            continue
+        chosen = ranked
+        if track.slug == "umum":
+            chosen = list(
+                Proposal.objects.filter(
+                    edition=edition, track=track, innovation__acronym__in=TOP_SIX
+                ).values_list("pk", flat=True)
+            )
+        confirm_shortlist(
+            stage,
+            track=track,
+            proposal_ids=chosen,
+            decree_number=DECREE_NUMBER,
+            decree_date=DECREE_DATE,
+            by=organiser,
+            reason="" if set(chosen) == set(ranked) else "Sesuai Surat Wali Kota.",
+            now=_wib(2021, 5, 31, 14),
+            notify=False,
+        )
+    return True
+
+
+@transaction.atomic
+def _load_current(organiser, judges) -> bool:
+    edition = (
+        Edition.objects.open_for_submission(timezone.now())
+        .order_by("submission_closes_at", "pk")
+        .first()
+    )
+    if edition is None or edition.stages.exists():
+        return False
+    stage = create_stage(edition=edition, kind=StageKind.DESK, by=organiser)
+    set_panel(stage, judges=judges, by=organiser)
+    return True

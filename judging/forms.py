@@ -1,0 +1,278 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from innovations.models import Edition
+from judging.enums import StageKind
+from judging.models import Stage
+from judging.selectors import judge_users
+from judging.services import criteria_problems
+
+
+class StageCreateForm(forms.Form):
+    edition = forms.ModelChoiceField(
+        label=_("Edition"),
+        queryset=Edition.objects.order_by("-year", "name"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of stage"),
+        choices=StageKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class StageSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = [
+            "weight",
+            "judges_per_proposal",
+            "spread_threshold",
+            "score_visibility",
+            "show_agency",
+            "rank_by",
+            "closes_at",
+        ]
+        widgets = {"closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+
+class CriterionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    guidance = forms.CharField(
+        label=_("Guidance for the judges"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    weight = forms.DecimalField(
+        label=_("Weight (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01")
+    )
+    scale_min = forms.DecimalField(label=_("Lowest score"), max_digits=6, decimal_places=2)
+    scale_max = forms.DecimalField(label=_("Highest score"), max_digits=6, decimal_places=2)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+        if low is not None and high is not None and high <= low:
+            self.add_error("scale_max", _("The highest score must be above the lowest score."))
+        return cleaned
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        problems = criteria_problems(rows)
+        if problems:
+            raise forms.ValidationError(problems)
+
+    def criteria(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True
+)
+
+
+class PanelForm(forms.Form):
+    judges = forms.ModelMultipleChoiceField(
+        label=_("Judges"),
+        queryset=judge_users(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judges"].queryset = judge_users()
+        self.fields["judges"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )
+
+
+class DeclarationForm(forms.Form):
+    """One checkbox and reason per entry, then "no other conflicts" and the pledge."""
+
+    confirm_complete = forms.BooleanField(
+        label=_("I have checked the whole list; the conflicts marked above are all I have."),
+    )
+    sign_pledge = forms.BooleanField(label=_("I sign the integrity pledge above."))
+
+    def __init__(self, *args, entries, automatic: set[int], declared: set[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = []
+        for entry in entries:
+            proposal = entry.proposal
+            if proposal.pk in automatic or proposal.pk in declared:
+                self.entries.append(
+                    {"entry": entry, "locked": True, "automatic": proposal.pk in automatic}
+                )
+                continue
+            self.fields[f"conflict_{proposal.pk}"] = forms.BooleanField(
+                label=_("Conflict"), required=False
+            )
+            self.fields[f"reason_{proposal.pk}"] = forms.CharField(
+                label=_("Reason"), required=False, max_length=500
+            )
+            self.entries.append(
+                {
+                    "entry": entry,
+                    "locked": False,
+                    "checkbox": self[f"conflict_{proposal.pk}"],
+                    "reason": self[f"reason_{proposal.pk}"],
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.entries:
+            if row["locked"]:
+                continue
+            pk = row["entry"].proposal_id
+            if cleaned.get(f"conflict_{pk}") and not (cleaned.get(f"reason_{pk}") or "").strip():
+                self.add_error(f"reason_{pk}", _("Give the reason for this conflict."))
+        return cleaned
+
+    def conflicts(self) -> dict[int, str]:
+        return {
+            row["entry"].proposal_id: self.cleaned_data[f"reason_{row['entry'].proposal_id}"]
+            for row in self.entries
+            if not row["locked"] and self.cleaned_data.get(f"conflict_{row['entry'].proposal_id}")
+        }
+
+
+class EntryConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you in conflict with this proposal?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ScoreSheetForm(forms.Form):
+    """A score and a comment per criterion, and an overall comment. Scores may stay empty in a
+    draft; submitting needs them all."""
+
+    overall_comment = forms.CharField(
+        label=_("Overall comment"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, criteria, scores=None, overall_comment="", locked=False, **kwargs):
+        initial = {"overall_comment": overall_comment}
+        for score in scores or []:
+            initial[f"score_{score.criterion_id}"] = score.value
+            initial[f"comment_{score.criterion_id}"] = score.comment
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        self.rows = []
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=criterion.name,
+                required=False,
+                max_digits=6,
+                decimal_places=2,
+                min_value=criterion.scale_min,
+                max_value=criterion.scale_max,
+                widget=forms.NumberInput(
+                    attrs={
+                        "step": "0.01",
+                        "class": "form-control score-input",
+                        "inputmode": "decimal",
+                        "data-weight": f"{criterion.weight}",
+                        "data-min": f"{criterion.scale_min}",
+                        "data-max": f"{criterion.scale_max}",
+                    }
+                ),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on %(name)s") % {"name": criterion.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+            self.rows.append(
+                {
+                    "criterion": criterion,
+                    "score": self[f"score_{criterion.pk}"],
+                    "comment": self[f"comment_{criterion.pk}"],
+                }
+            )
+        if locked:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def scores(self) -> dict:
+        return {
+            criterion.pk: (
+                self.cleaned_data.get(f"score_{criterion.pk}"),
+                self.cleaned_data.get(f"comment_{criterion.pk}", ""),
+            )
+            for criterion in self.criteria
+        }
+
+    def require_all(self) -> bool:
+        """For submitting: every criterion scored. Adds an error to each empty one."""
+        ok = True
+        for criterion in self.criteria:
+            name = f"score_{criterion.pk}"
+            if name not in self.errors and self.cleaned_data.get(name) is None:
+                self.add_error(name, _("Score this criterion before submitting."))
+                ok = False
+        return ok
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ManualAssignForm(forms.Form):
+    judge = forms.TypedChoiceField(label=_("Judge"), coerce=int)
+    proposal = forms.TypedChoiceField(label=_("Entry"), coerce=int)
+
+    def __init__(self, *args, judges, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["judge"].choices = [(user.pk, user.username) for user in judges]
+        self.fields["proposal"].choices = [
+            (entry.proposal_id, f"{entry.proposal.innovation.acronym} · {entry.proposal.agency}")
+            for entry in entries
+        ]
+
+
+class ShortlistForm(forms.Form):
+    proposals = forms.TypedMultipleChoiceField(
+        label=_("Shortlisted entries"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    decree_number = forms.CharField(label=_("Decree number (Surat Wali Kota)"), max_length=120)
+    decree_date = forms.DateField(
+        label=_("Decree date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when the selection differs from the computed Top N, when the cut falls in "
+            "an unresolved tie, and for every change to a confirmed shortlist."
+        ),
+    )
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [
+            (row.proposal_id, row.proposal.innovation.acronym) for row in rows if row.is_scored
+        ]
