@@ -5,7 +5,7 @@ from django.urls import include, path
 from kiks import views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", include("public.urls_home")),
     path("healthz", views.healthz, name="healthz"),
     path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
     path("accounts/", include("django.contrib.auth.urls")),

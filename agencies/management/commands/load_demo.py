@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 # Each app owns its demo data; later apps build on earlier ones.
-DEMO_MODULES = ["agencies.demo", "innovations.demo", "judging.demo"]
+DEMO_MODULES = ["agencies.demo", "innovations.demo", "judging.demo", "public.demo"]
 
 
 class Command(BaseCommand):
