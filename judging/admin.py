@@ -7,9 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from judging.models import (
     Assignment,
+    Award,
     Conflict,
     ConflictDeclaration,
     Criterion,
+    ExternalRecognition,
+    FinalEntry,
+    FinalResult,
+    InterviewSlot,
+    KijbNomination,
     PanelMember,
     Score,
     ScoreSheet,
@@ -202,3 +208,56 @@ class StageEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "stage__edition"]
     search_fields = ["note", "judge__username", "proposal__innovation__acronym"]
     list_select_related = ["stage__edition", "by", "judge", "proposal__innovation"]
+
+
+# --- finals: written through the organiser's pages, read-only here; recognitions are edited here
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "stage", "starts_at", "ends_at", "place"]
+    list_filter = ["stage__edition"]
+    list_select_related = ["proposal__innovation", "proposal__agency", "stage__edition"]
+
+
+@admin.register(FinalResult)
+class FinalResultAdmin(ReadOnlyAdmin):
+    list_display = [
+        "edition",
+        "decree_number",
+        "decree_date",
+        "confirmed_at",
+        "results_published_at",
+    ]
+    list_select_related = ["edition"]
+
+
+@admin.register(FinalEntry)
+class FinalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "track", "score", "rank", "tie_break"]
+    list_filter = ["edition"]
+    list_select_related = ["proposal__innovation", "proposal__agency", "track__edition"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "kind", "title", "track", "awarded_at"]
+    list_filter = ["edition", "kind"]
+    list_select_related = ["proposal__innovation", "proposal__agency", "track__edition"]
+
+
+@admin.register(KijbNomination)
+class KijbNominationAdmin(ReadOnlyAdmin):
+    list_display = ["proposal", "forwarded_on", "forwarded_by"]
+    list_select_related = ["proposal__innovation", "proposal__agency", "forwarded_by"]
+
+
+@admin.register(ExternalRecognition)
+class ExternalRecognitionAdmin(admin.ModelAdmin):
+    """Recognitions earned outside KIKS, recorded by the organiser."""
+
+    list_display = ["innovation", "title", "year", "level"]
+    list_filter = ["level", "year"]
+    search_fields = ["title", "innovation__name", "innovation__acronym"]
+    autocomplete_fields = ["innovation"]
+    list_select_related = ["innovation__agency"]

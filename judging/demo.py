@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from innovations.models import Edition, Proposal
-from judging.enums import SheetStatus, StageKind
+from judging.enums import AwardKind, SheetStatus, StageKind
 from judging.models import Score, ScoreSheet, StageResult
 from judging.services import (
     PLEDGE_TEXT,
@@ -69,10 +69,14 @@ def load(stdout=None):
     if edition is None or organiser is None or len(judges) != len(JUDGES):
         return
     done_2021 = _load_2021(edition, organiser, judges)
+    mayor = get_user_model().objects.filter(username="walikota").first()
+    done_finals = _load_2021_finals(edition, organiser, judges + ([mayor] if mayor else []))
+    _load_recognitions()
     done_now = _load_current(organiser, judges)
     if stdout:
         stdout.write(
             f"  judging: KIKS 2021 desk stage {'created' if done_2021 else 'already there'}; "
+            f"finals {'created' if done_finals else 'already there'}; "
             f"current edition stage {'created' if done_now else 'already there or none'}"
         )
 
@@ -194,3 +198,172 @@ def _load_current(organiser, judges) -> bool:
     stage = create_stage(edition=edition, kind=StageKind.DESK, by=organiser)
     set_panel(stage, judges=judges, by=organiser)
     return True
+
+
+# --- finals of 2021 -----------------------------------------------------------------------------
+
+# How the Top Six did in front of the panel (1-10 scale): Cendol, Rijari and Sicepot convince.
+INTERVIEW_QUALITY = {
+    "Cendol": 9.4,
+    "Rijari": 9.2,
+    "Sicepot": 9.0,
+    "One RooF": 7.4,
+    "Petikemas": 7.1,
+    "Udunan Online": 6.9,
+}
+FINAL_DECREE_NUMBER = "061/Kep.150-Org/2021"
+FINAL_DECREE_DATE = datetime.date(2021, 6, 14)
+CONSENSUS = {
+    "Cendol": "Panel sepakat: dampak literasi anak terukur, mudah direplikasi, layak ke KIJB.",
+    "Rijari": "Panel sepakat: deteksi dini murah yang melibatkan warga; data skrining kuat.",
+    "Sicepot": "Panel sepakat: kolaborasi lintas sektor kuat; perlu data keberlanjutan anggaran.",
+}
+RECOGNITIONS = [
+    ("Sikalem", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020, "province"),
+    ("Bunut FM", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020, "province"),
+    ("Cetek", "Top 99 KIPP (Kompetisi Inovasi Pelayanan Publik) 2020", 2020, "national"),
+]
+
+
+@transaction.atomic
+def _load_2021_finals(edition, organiser, panel) -> bool:
+    """Interviews scheduled and scored by the five judges and the mayor, consensus notes, the
+    final result confirmed and published, winners, and Cendol forwarded to KIJB."""
+    from judging.finals import (
+        confirm_final_result,
+        forward_to_kijb,
+        give_award,
+        publish_final_result,
+        record_consensus_note,
+        schedule_slot,
+    )
+    from judging.models import FinalEntry, FinalResult
+
+    stage = edition.stages.filter(kind=StageKind.INTERVIEW).first()
+    if stage is None or FinalResult.objects.filter(edition=edition).exists():
+        return False
+    if stage.opened_at is not None:
+        return False  # someone is running these interviews by hand: leave them alone
+    day = _wib(2021, 6, 7, 8)
+    set_panel(stage, judges=panel, by=organiser, now=day)
+    update_stage_settings(stage, by=organiser, judges_per_proposal=len(panel))
+    entries = list(
+        StageResult.objects.filter(stage=stage)
+        .select_related("proposal__innovation")
+        .order_by("proposal__innovation__acronym")
+    )
+    for number, entry in enumerate(entries):
+        schedule_slot(
+            stage,
+            proposal=entry.proposal,
+            starts_at=_wib(2021, 6, 7, 9) + datetime.timedelta(minutes=25 * number),
+            place="Ruang Rapat Utama Balai Kota Sukabumi",
+            by=organiser,
+            now=day - datetime.timedelta(days=5),
+            notify=False,
+        )
+    assign_judges(stage, by=organiser, seed=2106, now=day)
+    open_stage(stage, by=organiser, now=day, notify=False)
+    for number, judge in enumerate(panel):
+        declare_conflicts(
+            stage,
+            judge=judge,
+            conflicts={},
+            pledge_text=str(PLEDGE_TEXT),
+            now=day + datetime.timedelta(minutes=5 + number),
+        )
+    criteria = list(stage.criteria.order_by("order", "pk"))
+    sheets = list(
+        ScoreSheet.objects.filter(assignment__stage=stage, excluded=False)
+        .select_related("assignment__judge", "assignment__proposal__innovation")
+        .order_by("assignment__judge__username", "assignment__position")
+    )
+    scores = []
+    for index, sheet in enumerate(sheets):
+        judge = sheet.assignment.judge.username
+        acronym = sheet.assignment.proposal.innovation.acronym
+        rng = random.Random(f"interview-{judge}-{acronym}")
+        quality = INTERVIEW_QUALITY.get(acronym, 7.0)
+        values = [
+            Decimal(str(min(10.0, max(1.0, round((quality + rng.uniform(-0.4, 0.4)) * 2) / 2))))
+            for _criterion in criteria
+        ]
+        scores += [
+            Score(
+                sheet=sheet,
+                criterion=criterion,
+                value=value,
+                scale_min=criterion.scale_min,
+                scale_max=criterion.scale_max,
+                comment="Jawaban lugas dan didukung data." if value >= 9 else "",
+            )
+            for criterion, value in zip(criteria, values, strict=True)
+        ]
+        sheet.overall_comment = next(
+            text for floor, text in COMMENTS if sum(values) / len(values) >= Decimal(floor)
+        )
+        sheet.status = SheetStatus.SUBMITTED
+        sheet.submitted_at = _wib(2021, 6, 7, 12) + datetime.timedelta(minutes=index)
+        sheet.saved_at = sheet.submitted_at
+    Score.objects.bulk_create(scores)
+    ScoreSheet.objects.bulk_update(
+        sheets, ["overall_comment", "status", "submitted_at", "saved_at"]
+    )
+    for entry in entries:
+        note = CONSENSUS.get(entry.proposal.innovation.acronym)
+        if note:
+            record_consensus_note(
+                stage, proposal=entry.proposal, text=note, by=organiser, now=_wib(2021, 6, 7, 15)
+            )
+    close_stage(stage, by=organiser, now=_wib(2021, 6, 7, 16))
+    confirm_final_result(
+        edition,
+        decree_number=FINAL_DECREE_NUMBER,
+        decree_date=FINAL_DECREE_DATE,
+        by=organiser,
+        now=_wib(2021, 6, 14, 10),
+    )
+    for track in edition.tracks.order_by("order", "pk"):
+        ranked = list(
+            FinalEntry.objects.filter(edition=edition, track=track, rank__isnull=False)
+            .select_related("proposal__innovation")
+            .order_by("rank", "proposal_id")
+        )
+        places = [AwardKind.WINNER_1, AwardKind.WINNER_2, AwardKind.WINNER_3]
+        for entry, kind in zip(ranked[: track.winner_count], places, strict=False):
+            give_award(edition, proposal=entry.proposal, kind=kind, by=organiser)
+        for entry in ranked[track.winner_count : track.winner_count + 1]:
+            give_award(edition, proposal=entry.proposal, kind=AwardKind.HONOURABLE, by=organiser)
+    udunan = FinalEntry.objects.filter(
+        edition=edition, proposal__innovation__acronym="Udunan Online"
+    ).first()
+    if udunan is not None:
+        give_award(
+            edition,
+            proposal=udunan.proposal,
+            kind=AwardKind.SPECIAL,
+            title="Inovasi Kolaborasi Warga Terbaik",
+            by=organiser,
+        )
+    cendol = FinalEntry.objects.filter(edition=edition, proposal__innovation__acronym="Cendol")
+    if cendol.exists():
+        forward_to_kijb(
+            cendol.first().proposal,
+            forwarded_on=datetime.date(2021, 7, 1),
+            note="Diteruskan ke Biro Organisasi Setda Provinsi Jawa Barat.",
+            by=organiser,
+        )
+    publish_final_result(edition, by=organiser, now=_wib(2021, 6, 14, 14), notify=False)
+    return True
+
+
+def _load_recognitions() -> None:
+    from innovations.models import Innovation
+    from judging.models import ExternalRecognition
+
+    for acronym, title, year, level in RECOGNITIONS:
+        innovation = Innovation.objects.filter(acronym=acronym).order_by("pk").first()
+        if innovation is not None:
+            ExternalRecognition.objects.get_or_create(
+                innovation=innovation, title=title, year=year, defaults={"level": level}
+            )

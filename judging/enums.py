@@ -63,3 +63,31 @@ class TieBreak(models.TextChoices):
 class ShortlistAction(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     CHANGED = "changed", _("Changed")
+
+
+class AwardKind(models.TextChoices):
+    """What an entry won in the final result. The first three are one per track."""
+
+    WINNER_1 = "winner_1", _("Winner (1st)")
+    WINNER_2 = "winner_2", _("Runner-up (2nd)")
+    WINNER_3 = "winner_3", _("Third place (3rd)")
+    HONOURABLE = "honourable", _("Honourable mention")
+    SPECIAL = "special", _("Special award")
+
+
+WINNER_KINDS = (AwardKind.WINNER_1, AwardKind.WINNER_2, AwardKind.WINNER_3)
+
+
+class RecognitionLevel(models.TextChoices):
+    CITY = "city", _("City")
+    PROVINCE = "province", _("Province")
+    NATIONAL = "national", _("National")
+    INTERNATIONAL = "international", _("International")
+
+
+# Default length of an interview slot: presentation, then questions (minutes).
+PRESENTATION_MINUTES = 7
+INTERVIEW_MINUTES = 13
+# KIJB (Kompetisi Inovasi Jawa Barat): a forwarded innovation has run at least this many months
+# on the date it is forwarded.
+KIJB_MIN_MONTHS = 6

@@ -276,3 +276,121 @@ class ShortlistForm(forms.Form):
         self.fields["proposals"].choices = [
             (row.proposal_id, row.proposal.innovation.acronym) for row in rows if row.is_scored
         ]
+
+
+# --- finals -------------------------------------------------------------------------------------
+
+
+class SlotForm(forms.Form):
+    """An entry's interview slot: date, start time (WIB), durations, place or video-call link."""
+
+    proposal = forms.TypedChoiceField(label=_("Entry"), coerce=int)
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label=_("Start time (WIB)"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    presentation_minutes = forms.IntegerField(
+        label=_("Presentation (minutes)"), min_value=1, max_value=180, initial=7
+    )
+    interview_minutes = forms.IntegerField(
+        label=_("Interview (minutes)"), min_value=0, max_value=180, initial=13
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    video_link = forms.URLField(
+        label=_("Video-call link"), max_length=500, required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [
+            (entry.proposal_id, f"{entry.proposal.innovation.acronym} · {entry.proposal.agency}")
+            for entry in entries
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("place") or "").strip() and not cleaned.get("video_link"):
+            self.add_error("place", _("Give the place or the video-call link."))
+        return cleaned
+
+    def starts_at(self):
+        import datetime
+        from zoneinfo import ZoneInfo
+
+        from django.conf import settings
+
+        return datetime.datetime.combine(
+            self.cleaned_data["day"], self.cleaned_data["start"], ZoneInfo(settings.TIME_ZONE)
+        )
+
+
+class ConsensusForm(forms.Form):
+    text = forms.CharField(
+        label=_("Consensus of the panel"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the panel agreed on this entry and why. The agency reads it."),
+    )
+
+
+class PresentationForm(forms.Form):
+    file = forms.FileField(label=_("Presentation (PDF)"))
+
+
+class WeightsForm(forms.Form):
+    """The weight of each stage of an edition in the final result."""
+
+    def __init__(self, *args, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stages = stages
+        for stage in stages:
+            self.fields[f"weight_{stage.pk}"] = forms.DecimalField(
+                label=_("%(stage)s (%%)") % {"stage": stage.get_kind_display()},
+                max_digits=5,
+                decimal_places=2,
+                min_value=0,
+                max_value=100,
+                initial=stage.weight,
+            )
+
+    def weights(self) -> dict:
+        return {stage.pk: self.cleaned_data[f"weight_{stage.pk}"] for stage in self.stages}
+
+
+class FinalConfirmForm(forms.Form):
+    decree_number = forms.CharField(label=_("Decree number (Surat Wali Kota)"), max_length=120)
+    decree_date = forms.DateField(
+        label=_("Decree date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AwardForm(forms.Form):
+    proposal = forms.TypedChoiceField(label=_("Finalist"), coerce=int)
+    kind = forms.ChoiceField(label=_("Award"))
+    title = forms.CharField(label=_("Title of the special award"), max_length=150, required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        from judging.enums import AwardKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [
+            (row.proposal_id, f"{row.proposal.innovation.acronym} · {row.track.name}")
+            for row in rows
+        ]
+        self.fields["kind"].choices = AwardKind.choices
+
+
+class KijbForm(forms.Form):
+    proposal = forms.TypedChoiceField(label=_("Finalist"), coerce=int)
+    forwarded_on = forms.DateField(
+        label=_("Forwarded on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].choices = [
+            (row.proposal_id, f"{row.proposal.innovation.acronym} · {row.track.name}")
+            for row in rows
+        ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
@@ -17,8 +18,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from agencies.enums import Role
 from agencies.models import Membership
@@ -393,26 +395,37 @@ def excluded_sheets_needing_reassignment(stage) -> QuerySet:
     )
 
 
-def ranking_rows(stage) -> list[StageResult]:
+RANKING_PAGE_SIZE = 250
+
+
+def ranking_rows(stage, *, track_id=None, offset: int = 0, limit: int | None = None):
     """The stage's entries with their results, ranked within each track, unscored ones last.
 
-    Each row carries `sheets`: every sheet of the entry that has a total or was excluded (judge,
-    total, normalised, excluded), loaded in one query for the whole stage.
+    With `limit`, at most that many rows per track (after `offset`, for paging); with `track_id`,
+    that track only. Each row carries `track_size` (the track's entries in the stage) and
+    `sheets`: every sheet of the entry that has a total or was excluded (judge, total,
+    normalised, excluded), loaded in one query for the rows shown.
     """
-    rows = list(
-        StageResult.objects.filter(stage=stage)
-        .select_related("proposal__innovation", "proposal__agency", "proposal__track")
-        .order_by(
-            "proposal__track__order",
-            "proposal__track_id",
-            F("rank").asc(nulls_last=True),
-            "proposal__innovation__acronym",
-        )
-    )
+    queryset = StageResult.objects.filter(stage=stage)
+    if track_id is not None:
+        queryset = queryset.filter(proposal__track_id=track_id)
+    order = [F("rank").asc(nulls_last=True), F("proposal__innovation__acronym").asc(), "pk"]
+    queryset = queryset.select_related(
+        "proposal__innovation", "proposal__agency", "proposal__track"
+    ).order_by("proposal__track__order", "proposal__track_id", *order)
+    if limit is not None:
+        track = [F("proposal__track_id")]
+        queryset = queryset.annotate(
+            place=Window(RowNumber(), partition_by=track, order_by=order),
+            track_size=Window(Count("pk"), partition_by=track),
+        ).filter(place__gt=offset, place__lte=offset + limit)
+    rows = list(queryset)
+    sheet_rows = ScoreSheet.objects.filter(assignment__stage=stage)
+    if limit is not None:
+        sheet_rows = sheet_rows.filter(assignment__proposal_id__in=[r.proposal_id for r in rows])
     sheets: dict[int, list[ScoreSheet]] = {}
     for sheet in (
-        ScoreSheet.objects.filter(assignment__stage=stage)
-        .filter(Q(status=SheetStatus.SUBMITTED) | Q(excluded=True))
+        sheet_rows.filter(Q(status=SheetStatus.SUBMITTED) | Q(excluded=True))
         .select_related("assignment__judge")
         .order_by("assignment__judge__username")
     ):
@@ -422,8 +435,10 @@ def ranking_rows(stage) -> list[StageResult]:
     return rows
 
 
-def tracks_of_ranking(rows, *, rank_by: str) -> list[dict]:
-    """Group ranking rows by track, marking the shortlist cut (Track.shortlist_size)."""
+def tracks_of_ranking(rows, *, rank_by: str, offset: int = 0) -> list[dict]:
+    """Group ranking rows by track, marking the shortlist cut (Track.shortlist_size).
+
+    `offset`: how many ranked rows of each track come before these (a later page)."""
     groups: list[dict] = []
     for row in rows:
         track = row.proposal.track
@@ -433,12 +448,12 @@ def tracks_of_ranking(rows, *, rank_by: str) -> list[dict]:
     for group in groups:
         size = group["track"].shortlist_size
         ranked = [row for row in group["rows"] if row.rank is not None]
-        for position, row in enumerate(ranked, start=1):
+        for position, row in enumerate(ranked, start=offset + 1):
             row.position = position
             row.above_cut = position <= size
             row.is_cut = position == size
-        if len(ranked) > size:
-            last_in, first_out = ranked[size - 1], ranked[size]
+        if offset < size < offset + len(ranked):
+            last_in, first_out = ranked[size - 1 - offset], ranked[size - offset]
             primary = "normalised" if rank_by == RankBy.NORMALISED else "mean"
             if getattr(last_in, primary) == getattr(first_out, primary):
                 group["tie_at_cut"] = {
@@ -480,7 +495,8 @@ def _decimal(value, places="0.01") -> Decimal | None:
 def judge_statistics(stage) -> list[JudgeStatistics]:
     """Per judge, over their counted sheets: entries scored, mean and spread (population standard
     deviation) of their totals, and leniency: the mean of (their total - the entry's mean), so
-    positive is lenient and negative severe compared with the panel. One aggregate query."""
+    positive is lenient and negative severe compared with the panel. One aggregate query, cached
+    until the next recomputation of the stage's results."""
     from django.db.models import Avg, FloatField
     from django.db.models.functions import Cast
 
@@ -500,7 +516,17 @@ def judge_statistics(stage) -> list[JudgeStatistics]:
         )
         .order_by()
     )
-    stats = {row["assignment__judge_id"]: row for row in rows}
+    # The figures change only when the results are recomputed (every submission, reopening and
+    # exclusion recomputes), so they are cached per computation: at 40,000 entries the aggregate
+    # reads 200,000 sheets. The panel itself is read fresh below.
+    key = None
+    if stage.results_computed_at is not None:
+        key = f"judging:judge-stats:{stage.pk}:{stage.results_computed_at.isoformat()}"
+    stats = cache.get(key) if key else None
+    if stats is None:
+        stats = {row["assignment__judge_id"]: row for row in rows}
+        if key:
+            cache.set(key, stats, 24 * 3600)
     result = []
     for member in (
         PanelMember.objects.filter(stage=stage).select_related("judge").order_by("judge__username")

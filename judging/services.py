@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from agencies.enums import Role
 from agencies.models import Membership
 from agencies.permissions import is_judge, is_organiser
+from audit.services import record_event
 from innovations.enums import ProposalStatus
 from innovations.models import Proposal
 from innovations.services import operator_emails
@@ -64,7 +65,9 @@ from judging.models import (
     StageEvent,
     StageResult,
 )
+from judging.results_sql import write_sheet_figures
 from judging.selectors import conflict_pairs, is_in_conflict
+from kiks.bulk import bulk_update_rows
 
 Action = StageEvent.Action
 
@@ -1001,6 +1004,7 @@ def submit_score_sheet(sheet, *, by, scores: dict, overall_comment: str = "", no
     locked.status = SheetStatus.SUBMITTED
     locked.submitted_at = now
     locked.save(update_fields=["overall_comment", "saved_at", "status", "submitted_at"])
+    record_event("scoresheet.submit", locked, by=by, after={"status": SheetStatus.SUBMITTED})
     compute_stage_results(locked.assignment.stage, now=now)
     locked.refresh_from_db(fields=["total", "normalised"])
     return locked
@@ -1034,6 +1038,14 @@ def reopen_score_sheet(sheet, *, by, reason: str, now=None) -> ScoreSheet:
     locked.total = None
     locked.normalised = None
     locked.save(update_fields=["status", "submitted_at", "total", "normalised"])
+    record_event(
+        "scoresheet.reopen",
+        locked,
+        by=by,
+        before={"status": SheetStatus.SUBMITTED},
+        after={"status": SheetStatus.DRAFT},
+        note=reason,
+    )
     _log(
         stage,
         Action.SHEET_REOPENED,
@@ -1092,40 +1104,44 @@ def compute_stage_results(stage, *, now=None) -> None:
     now = now or timezone.now()
     # One computation per stage at a time (callers that write sheets hold this lock already).
     Stage.objects.select_for_update().filter(pk=stage.pk).first()
-    sheets = ScoreSheet.objects.filter(assignment__stage=stage)
-    points = (
-        _float(F("value") - F("scale_min"))
-        * _float(F("criterion__weight"))
-        / _float(F("scale_max") - F("scale_min"))
-    )
-    totals = (
-        Score.objects.filter(sheet=OuterRef("pk"))
-        .order_by()
-        .values("sheet")
-        .annotate(total=Sum(points))
-        .values("total")
-    )
-    sheets.filter(status=SheetStatus.SUBMITTED).update(total=Round(Subquery(totals), 4))
-    sheets.exclude(status=SheetStatus.SUBMITTED).update(total=None, normalised=None)
-    sheets.filter(excluded=True).update(normalised=None)
-
     counted = counted_sheets(stage).filter(total__isnull=False)
-    for row in (
-        counted.values("assignment__judge_id")
-        .annotate(mean=Avg(_float("total")), square=Avg(_float(F("total") * F("total"))))
-        .order_by()
-    ):
-        deviation = math.sqrt(max(row["square"] - row["mean"] ** 2, 0.0))
-        own = counted.filter(assignment__judge_id=row["assignment__judge_id"])
-        if deviation < 1e-9:
-            own.update(normalised=Decimal(50))
-        else:
-            z = (_float("total") - Value(row["mean"])) / Value(deviation)
-            own.update(
-                normalised=Round(
-                    Greatest(Value(0.0), Least(Value(100.0), Value(50.0) + Value(10.0) * z)), 4
+    if connection.vendor == "postgresql":
+        # The same figures in four set-based statements (minutes -> seconds at 40,000 entries).
+        write_sheet_figures(stage.pk)
+    else:
+        sheets = ScoreSheet.objects.filter(assignment__stage=stage)
+        points = (
+            _float(F("value") - F("scale_min"))
+            * _float(F("criterion__weight"))
+            / _float(F("scale_max") - F("scale_min"))
+        )
+        totals = (
+            Score.objects.filter(sheet=OuterRef("pk"))
+            .order_by()
+            .values("sheet")
+            .annotate(total=Sum(points))
+            .values("total")
+        )
+        sheets.filter(status=SheetStatus.SUBMITTED).update(total=Round(Subquery(totals), 4))
+        sheets.exclude(status=SheetStatus.SUBMITTED).update(total=None, normalised=None)
+        sheets.filter(excluded=True).update(normalised=None)
+
+        for row in (
+            counted.values("assignment__judge_id")
+            .annotate(mean=Avg(_float("total")), square=Avg(_float(F("total") * F("total"))))
+            .order_by()
+        ):
+            deviation = math.sqrt(max(row["square"] - row["mean"] ** 2, 0.0))
+            own = counted.filter(assignment__judge_id=row["assignment__judge_id"])
+            if deviation < 1e-9:
+                own.update(normalised=Decimal(50))
+            else:
+                z = (_float("total") - Value(row["mean"])) / Value(deviation)
+                own.update(
+                    normalised=Round(
+                        Greatest(Value(0.0), Least(Value(100.0), Value(50.0) + Value(10.0) * z)), 4
+                    )
                 )
-            )
 
     figures = {
         row["assignment__proposal_id"]: row
@@ -1198,7 +1214,7 @@ def compute_stage_results(stage, *, now=None) -> None:
         "rank",  # cleared with the figures, so that the row never breaks its check constraint
         "tie_break",
     ]
-    StageResult.objects.bulk_update(results, figure_fields)
+    bulk_update_rows(StageResult, results, figure_fields)
 
     primary = "normalised" if stage.rank_by == RankBy.NORMALISED else "mean"
     ordered = StageResult.objects.filter(stage=stage, judges_counted__gt=0).order_by(
@@ -1235,7 +1251,7 @@ def compute_stage_results(stage, *, now=None) -> None:
                 result.tie_break = TieBreak.UNRESOLVED
                 result.rank = previous[5]
         previous = (track_id, score, top, median, submitted_at, result.rank)
-    StageResult.objects.bulk_update(results, ["rank", "tie_break"])
+    bulk_update_rows(StageResult, results, ["rank", "tie_break"])
     Stage.objects.filter(pk=stage.pk).update(results_computed_at=now)
     stage.results_computed_at = now
 
@@ -1420,6 +1436,13 @@ def confirm_shortlist(
         shortlisted=_names(chosen),
         added=_names(chosen),
     )
+    record_event(
+        "shortlist.confirm",
+        shortlist,
+        by=by,
+        after={"shortlisted": sorted(chosen), "decree": shortlist.decree_ref},
+        note=(reason or "").strip(),
+    )
     _move_to_next_stage(locked, by=by, now=now, leaving=set())
     if notify:
         _notify_agencies(
@@ -1494,6 +1517,14 @@ def change_shortlist(
         shortlisted=_names(chosen),
         added=_names(chosen - before),
         removed=_names(before - chosen),
+    )
+    record_event(
+        "shortlist.change",
+        shortlist,
+        by=by,
+        before={"shortlisted": sorted(before)},
+        after={"shortlisted": sorted(chosen), "decree": shortlist.decree_ref},
+        note=reason,
     )
     _notify_agencies(stage, list(changed))
     return shortlist

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from judging import views
+from judging import views, views_finals
 
 app_name = "judging"
 
 judge = "penilaian/"
 organiser = "penyelenggara/penilaian/"
 stage = organiser + "<int:stage_id>/"
+edition = organiser + "edisi/<int:edition_id>/"
+agency = "peserta/"
 
 urlpatterns = [
     # Judges
@@ -52,4 +54,50 @@ urlpatterns = [
     path(stage + "peringkat/", views.RankingView.as_view(), name="ranking"),
     path(stage + "peringkat/hitung/", views.RecomputeView.as_view(), name="recompute"),
     path(stage + "daftar-pendek/<int:track_id>/", views.ShortlistView.as_view(), name="shortlist"),
+    # Finals: schedule, consensus, final result, documents
+    path(stage + "jadwal/", views_finals.ScheduleView.as_view(), name="schedule"),
+    path(stage + "jadwal/cetak/", views_finals.SchedulePrintView.as_view(), name="schedule_print"),
+    path(
+        stage + "jadwal/<int:slot_id>/batal/",
+        views_finals.SlotCancelView.as_view(),
+        name="slot_cancel",
+    ),
+    path(stage + "berita-acara/", views_finals.MinutesView.as_view(), name="minutes"),
+    path(
+        judge + "<int:stage_id>/usulan/<int:proposal_id>/konsensus/",
+        views_finals.ConsensusView.as_view(),
+        name="consensus",
+    ),
+    path(edition + "hasil-akhir/", views_finals.FinalView.as_view(), name="final"),
+    path(edition + "bobot/", views_finals.FinalWeightsView.as_view(), name="final_weights"),
+    path(edition + "hitung/", views_finals.FinalRecomputeView.as_view(), name="final_recompute"),
+    path(edition + "tetapkan/", views_finals.FinalConfirmView.as_view(), name="final_confirm"),
+    path(edition + "umumkan/", views_finals.FinalPublishView.as_view(), name="final_publish"),
+    path(edition + "penghargaan/", views_finals.AwardGiveView.as_view(), name="award_give"),
+    path(
+        edition + "penghargaan/<int:award_id>/hapus/",
+        views_finals.AwardRemoveView.as_view(),
+        name="award_remove",
+    ),
+    path(edition + "kijb/teruskan/", views_finals.KijbForwardView.as_view(), name="kijb_forward"),
+    path(
+        edition + "kijb/<int:nomination_id>/batal/",
+        views_finals.KijbWithdrawView.as_view(),
+        name="kijb_withdraw",
+    ),
+    path(edition + "kijb/", views_finals.ForwardingPackView.as_view(), name="kijb_pack"),
+    path(edition + "kijb.json", views_finals.ForwardingPackJsonView.as_view(), name="kijb_json"),
+    path(edition + "berita-acara/", views_finals.FinalMinutesView.as_view(), name="final_minutes"),
+    path(edition + "seleksi.xlsx", views_finals.SelectionExportView.as_view(), name="export"),
+    # The agency's side
+    path(
+        agency + "presentasi/<int:slot_id>/",
+        views_finals.PresentationUploadView.as_view(),
+        name="presentation_upload",
+    ),
+    path(
+        agency + "umpan-balik/<int:proposal_id>/",
+        views_finals.FeedbackView.as_view(),
+        name="feedback",
+    ),
 ]

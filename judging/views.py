@@ -654,6 +654,10 @@ class EntryDetailView(OrganiserStageMixin, TemplateView):
         return context
 
 
+def _positive_int(value) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
 class RankingView(ResultsReaderRequiredMixin, TemplateView):
     """The stage's ranking per track: every judge's total, mean, median, spread, normalised score,
     rank, the tie-break rule, ties at the cut, and per-judge statistics."""
@@ -664,14 +668,24 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         stage = get_object_or_404(Stage.objects.select_related("edition"), pk=kwargs["stage_id"])
         criteria = selectors.criteria_of(stage)
-        rows = selectors.ranking_rows(stage)
+        # At most RANKING_PAGE_SIZE rows per track; ?track=<id>&page=<n> pages through one track.
+        size = selectors.RANKING_PAGE_SIZE
+        track_id = _positive_int(self.request.GET.get("track"))
+        page = (_positive_int(self.request.GET.get("page")) or 1) if track_id else 1
+        offset = (page - 1) * size
+        rows = selectors.ranking_rows(stage, track_id=track_id, offset=offset, limit=size)
         shortlists = {
             shortlist.track_id: shortlist
             for shortlist in stage.shortlists.select_related("confirmed_by")
         }
-        groups = selectors.tracks_of_ranking(rows, rank_by=stage.rank_by)
+        groups = selectors.tracks_of_ranking(rows, rank_by=stage.rank_by, offset=offset)
         for group in groups:
             group["shortlist"] = shortlists.get(group["track"].pk)
+            entries = group["rows"][0].track_size
+            group["page"] = page
+            group["pages"] = -(-entries // size)
+            group["entries"] = entries
+            group["first"], group["last"] = offset + 1, offset + len(group["rows"])
         heaviest = max(criteria, key=lambda c: (c.weight, -c.order, -c.pk)) if criteria else None
         context.update(
             stage=stage,

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.enums import AgencyKind
 from innovations.enums import SDG
+from judging.enums import AwardKind
 from public.selectors import RESULT_SHORTLISTED, RegistryFilters
 
 YES, NO = "ya", "tidak"
@@ -36,6 +37,7 @@ class RegistryFilterForm(forms.Form):
         self.fields["hasil"].choices = [
             ("", _("Any result")),
             (RESULT_SHORTLISTED, _("Shortlisted")),
+            *AwardKind.choices,
         ]
 
     def filters(self) -> RegistryFilters:

@@ -7,7 +7,9 @@ marked public (`SectionTemplate.is_public`, by default the summary), the photos,
 the results; never the SK letter, supporting documents, other sections, scores or judges.
 
 Results come from judging: a shortlist is public once confirmed (a `judging.Shortlist` with its
-decree number exists) and its edition is published. Ranks, scores and judges stay private.
+decree number exists) and its edition is published. The final ranking and the awards are public
+once the organiser publishes the final result (`judging.FinalResult.results_published_at`), in a
+published edition: ranks and awards only; scores and judges stay private.
 """
 
 from __future__ import annotations
@@ -15,19 +17,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from innovations.enums import AttachmentKind, ProposalStatus
 from innovations.models import Attachment, Edition, Innovation, Proposal, SectionAnswer, Track
-from judging.enums import Decision, StageKind
-from judging.models import Shortlist, Stage, StageResult
+from judging.enums import AwardKind, Decision, StageKind
+from judging.final_selectors import public_award_q
+from judging.models import Award, FinalEntry, FinalResult, Shortlist, Stage, StageResult
 from public.models import Announcement, FavouriteVoteWindow
 
 REGISTRY_PAGE_SIZE = 24
 RESULT_SHORTLISTED = "shortlisted"
+# The registry's "result" filter: shortlisted, or one kind of award (judging.enums.AwardKind).
+RESULT_CHOICES = [RESULT_SHORTLISTED, *AwardKind.values]
 
 
 def public_proposal_q(prefix: str = "") -> Q:
@@ -81,7 +86,9 @@ def _entries_prefetch() -> list[Prefetch]:
     return [
         Prefetch(
             "proposals",
-            queryset=public_proposals().order_by("-edition__year", "-edition__submission_opens_at"),
+            queryset=public_proposals()
+            .select_related("edition__final_result")
+            .order_by("-edition__year", "-edition__submission_opens_at"),
             to_attr="public_entries",
         ),
         _photo_prefetch("public_entries__attachments"),
@@ -109,6 +116,11 @@ def confirmed_shortlist_results() -> QuerySet[StageResult]:
     )
 
 
+def public_awards() -> QuerySet[Award]:
+    """Awards of published final results, public proposals only."""
+    return Award.objects.filter(public_award_q(), public_proposal_q("proposal__"))
+
+
 def shortlisted_ids(proposal_ids) -> set[int]:
     """Which of these proposals are on a confirmed shortlist (one query)."""
     ids = list(proposal_ids)
@@ -128,6 +140,8 @@ class TrackResults:
     track: Track
     shortlist: Shortlist | None = None
     entries: list[Proposal] = field(default_factory=list)
+    # Once the final result is published: the finalists in rank order, each with `public_awards`.
+    final: list[FinalEntry] = field(default_factory=list)
 
     @property
     def decree_ref(self) -> str:
@@ -170,6 +184,33 @@ def edition_results(edition: Edition) -> list[TrackResults]:
         )
         for track in tracks
     ]
+
+
+def published_final(edition: Edition) -> FinalResult | None:
+    """The edition's final result if it is published (and the edition too)."""
+    if not edition.is_published:
+        return None
+    return FinalResult.objects.filter(edition=edition, results_published_at__isnull=False).first()
+
+
+def add_final_ranking(edition: Edition, tracks: list[TrackResults]) -> FinalResult | None:
+    """Put the published final ranking and awards on each track (two queries; nothing before
+    publication). Ranks and awards only: no score, no judge."""
+    result = published_final(edition)
+    if result is None:
+        return None
+    by_track = {item.track.pk: item for item in tracks}
+    for entry in (
+        FinalEntry.objects.filter(edition=edition, proposal__in=public_proposals())
+        .select_related("proposal__innovation", "proposal__agency")
+        .prefetch_related(
+            Prefetch("proposal__awards", Award.objects.order_by("kind", "title"), "public_awards")
+        )
+        .order_by("track_id", F("rank").asc(nulls_last=True), "proposal__innovation__acronym")
+    ):
+        if entry.track_id in by_track:
+            by_track[entry.track_id].final.append(entry)
+    return result
 
 
 def has_results(track_results: list[TrackResults]) -> bool:
@@ -266,6 +307,10 @@ def registry(filters: RegistryFilters | None = None) -> QuerySet[Innovation]:
         entries = entries.filter(
             Exists(confirmed_shortlist_results().filter(proposal_id=OuterRef("pk")))
         )
+    elif filters.result in AwardKind.values:
+        entries = entries.filter(
+            Exists(public_awards().filter(proposal_id=OuterRef("pk"), kind=filters.result))
+        )
     newest = (
         Proposal.objects.filter(public_proposal_q(), innovation_id=OuterRef("pk"))
         .order_by("-edition__year")
@@ -327,6 +372,8 @@ class EntryView:
 
     proposal: Proposal
     shortlist: Shortlist | None = None
+    final_rank: int | None = None
+    awards: list[Award] = field(default_factory=list)
 
     @property
     def edition(self):
@@ -373,6 +420,22 @@ def innovation_page(innovation: Innovation) -> InnovationPage:
             for entry in entries:
                 if entry.proposal.pk == result.proposal_id:
                     entry.shortlist = shortlists.get((result.stage_id, entry.proposal.track_id))
+        # Awards and final ranks only for editions whose final result is published (loaded with
+        # the entries): no query otherwise.
+        by_pk = {
+            entry.proposal.pk: entry
+            for entry in entries
+            if getattr(getattr(entry.proposal.edition, "final_result", None), "is_published", False)
+        }
+        if by_pk:
+            for award in (
+                public_awards().filter(proposal_id__in=list(by_pk)).order_by("kind", "title")
+            ):
+                by_pk[award.proposal_id].awards.append(award)
+            for proposal_id, rank in FinalEntry.objects.filter(
+                public_award_q(), proposal_id__in=list(by_pk)
+            ).values_list("proposal_id", "rank"):
+                by_pk[proposal_id].final_rank = rank
     sections = []
     if entries:
         sections = list(

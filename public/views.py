@@ -193,8 +193,10 @@ class ResultsView(MetaMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         self.tracks = selectors.edition_results(self.object)
+        final_result = selectors.add_final_ranking(self.object, self.tracks)
         context = super().get_context_data(**kwargs)
         context["tracks"] = self.tracks
+        context["final_result"] = final_result
         context["has_results"] = selectors.has_results(self.tracks)
         context["vote_window"] = FavouriteVoteWindow.objects.filter(
             edition=self.object, enabled=True

@@ -55,3 +55,21 @@ def stages_with_results():
         .select_related("edition")
         .order_by("-edition__year", "order")
     )
+
+
+@register.simple_tag
+def agency_finals(user):
+    """For an agency operator's dashboard card: its slots ahead (with the slides uploaded so far)
+    and its finalists whose feedback is published. Three queries."""
+    from judging.final_selectors import agency_feedback_entries, agency_slots
+
+    return {"slots": agency_slots(user), "feedback": agency_feedback_entries(user)}
+
+
+@register.simple_tag
+def innovation_history(innovation, public=False):
+    """Editions, results, awards and external recognitions of an innovation (see
+    judging.final_selectors.innovation_history)."""
+    from judging.final_selectors import innovation_history as history
+
+    return history(innovation, public=public)

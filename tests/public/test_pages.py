@@ -286,6 +286,7 @@ def test_pages_render_in_english_when_chosen(client, cendol, settings):
 
 
 def test_innovation_page_query_count_is_fixed(client, cendol, django_assert_num_queries):
-    # Innovation, its agency, SDGs, entries, photos, shortlists, shortlist results, public texts.
-    with django_assert_num_queries(8):
+    # Innovation, its agency, SDGs, entries, photos, shortlists, shortlist results, public texts,
+    # external recognitions (judging).
+    with django_assert_num_queries(9):
         client.get(reverse("public:innovation", kwargs={"slug": "cendol"}))

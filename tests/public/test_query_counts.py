@@ -46,8 +46,8 @@ PAGES = [
     (lambda: reverse("home"), 15),
     # agency, entries, photos, shortlist marks
     (lambda: reverse("public:agency", kwargs={"slug": "qc-agency"}), 4),
-    # edition, tracks, shortlists, entries, vote window
-    (lambda: reverse("public:results", kwargs={"slug": "qc"}), 5),
+    # edition, tracks, shortlists, entries, published final result (judging), vote window
+    (lambda: reverse("public:results", kwargs={"slug": "qc"}), 6),
     # edition, vote window, tracks, shortlists, entries
     (lambda: reverse("public:vote", kwargs={"slug": "qc"}), 5),
     (lambda: reverse("public:results_index"), 1),

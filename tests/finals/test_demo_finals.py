@@ -1,0 +1,59 @@
+import pytest
+
+from agencies import demo as agencies_demo
+from innovations import demo as innovations_demo
+from judging import demo
+from judging.enums import AwardKind
+from judging.models import (
+    Award,
+    ExternalRecognition,
+    FinalEntry,
+    FinalResult,
+    InterviewSlot,
+    KijbNomination,
+    Score,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_2021_is_a_finished_competition_and_idempotent():
+    agencies_demo.load()
+    innovations_demo.load()
+    demo.load()
+    counts = (Score.objects.count(), Award.objects.count(), ExternalRecognition.objects.count())
+    demo.load()
+    assert (
+        Score.objects.count(),
+        Award.objects.count(),
+        ExternalRecognition.objects.count(),
+    ) == counts
+
+    result = FinalResult.objects.get(edition__slug="kiks-2021")
+    assert result.is_published
+    assert result.decree_number == demo.FINAL_DECREE_NUMBER
+    interview = result.edition.stages.get(order=2)
+    assert InterviewSlot.objects.filter(stage=interview).count() == interview.results.count()
+    assert interview.is_closed
+    umum = list(
+        FinalEntry.objects.filter(edition=result.edition, track__slug="umum")
+        .order_by("rank")
+        .values_list("proposal__innovation__acronym", flat=True)
+    )
+    assert sorted(umum) == sorted(demo.TOP_SIX)
+    winners = dict(
+        Award.objects.filter(
+            edition=result.edition, track__slug="umum", kind__in=AwardKind.values[:3]
+        ).values_list("kind", "proposal__innovation__acronym")
+    )
+    assert winners == {
+        AwardKind.WINNER_1: umum[0],
+        AwardKind.WINNER_2: umum[1],
+        AwardKind.WINNER_3: umum[2],
+    }
+    assert KijbNomination.objects.get().proposal.innovation.acronym == "Cendol"
+    assert sorted(ExternalRecognition.objects.values_list("innovation__acronym", flat=True)) == [
+        "Bunut FM",
+        "Cetek",
+        "Sikalem",
+    ]
