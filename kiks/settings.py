@@ -5,6 +5,7 @@ Every variable is listed in the README's configuration table. Defaults suit a ne
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "kiks",
     "agencies",
     "innovations",
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kiks.urls"
@@ -151,6 +155,32 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing speed is not what the tests check.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling (django-axes): after 5 failed logins for the same username from the same
+# address, that pair is locked out for 15 minutes; a successful login clears the count. Behind
+# the reverse proxy (BEHIND_PROXY) the address is the one the proxy saw, as for the vote throttle.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+
+def axes_client_ip(request):
+    """The vote throttle's rule for the client address; None when unknown (axes stores it in an
+    IP address column, which refuses the throttle's "unknown")."""
+    from public.throttle import client_ip
+
+    address = client_ip(request)
+    return None if address == "unknown" else address
+
+
+AXES_CLIENT_IP_CALLABLE = axes_client_ip
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("innovations.urls")),
     path("", include("judging.urls")),
     path("", include("public.urls")),
+    path("", include("audit.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

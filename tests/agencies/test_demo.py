@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from agencies.models import Agency, Membership
 
@@ -86,7 +87,9 @@ def test_demo_has_the_agencies_of_kota_sukabumi_with_31_obligated():
 def test_every_demo_account_logs_in_with_the_published_password(client):
     _load()
     for username in DEMO_USERS:
-        assert client.login(username=username, password="demo-kiks-2021"), username
+        assert client.login(request=HttpRequest(), username=username, password="demo-kiks-2021"), (
+            username
+        )
         client.logout()
 
 
@@ -109,7 +112,7 @@ def test_demo_roles_match_the_readme(client):
 @pytest.mark.parametrize("username", ["admin", "organisasi"])
 def test_admin_opens_for_both_organiser_accounts(client, username):
     _load()
-    client.login(username=username, password="demo-kiks-2021")
+    client.login(request=HttpRequest(), username=username, password="demo-kiks-2021")
     response = client.get("/admin/")
     assert response.status_code == 200
     assert "Instansi dan orang" in response.content.decode()  # the agencies app, in Indonesian

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from agencies.models import Agency
@@ -156,7 +157,9 @@ def test_dispusipda_demo_draft_passes_the_checklist_and_submits(demo):
 
 
 def test_demo_operators_log_in_to_their_dashboard(client, demo):
-    assert client.login(username="operator.dinsos", password="demo-kiks-2021")
+    assert client.login(
+        request=HttpRequest(), username="operator.dinsos", password="demo-kiks-2021"
+    )
 
     response = client.get("/usulan/")
 

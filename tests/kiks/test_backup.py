@@ -60,3 +60,51 @@ def test_restore_refuses_a_non_empty_installation(tmp_path):
     call_command("backup", str(archive), stdout=io.StringIO())
     with pytest.raises(CommandError, match="already holds data"):
         call_command("restore", str(archive))
+
+
+def _judging_fingerprint():
+    from audit.models import AuditEvent
+    from judging.models import Score, ScoreSheet
+
+    return {
+        "scores": sorted(
+            Score.objects.values_list(
+                "sheet__assignment__judge__username",
+                "sheet__assignment__proposal__innovation__acronym",
+                "criterion__name",
+                "value",
+                "comment",
+            )
+        ),
+        "sheets": sorted(
+            ScoreSheet.objects.values_list(
+                "assignment__judge__username", "status", "total", "overall_comment"
+            )
+        ),
+        "audit": sorted(AuditEvent.objects.values_list("action", "object_type", "actor_name")),
+    }
+
+
+@pytest.mark.django_db
+def test_restore_finds_every_proposal_attachment_and_score_intact(tmp_path, settings):
+    from tests.factories import make_organiser
+    from tests.judging.helpers import scenario, score
+
+    organiser = make_organiser("org.cadangan")
+    stage, (first, second), proposals = scenario(organiser, judges=2, proposals=2)
+    for proposal, values in zip(proposals, [(9, 7), (6, 8)], strict=True):
+        score(stage, first, proposal, values, comment="Bagus")
+        score(stage, second, proposal, [v - 1 for v in values])
+    before = (_fingerprint(), _judging_fingerprint())
+    assert len(before[1]["scores"]) == 8 and len(before[0]["files"]) >= 4
+    archive = tmp_path / "kiks-backup.tar.gz"
+
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT = tmp_path / "fresh-media"
+    call_command("restore", str(archive), stdout=io.StringIO())
+
+    assert (_fingerprint(), _judging_fingerprint()) == before

@@ -1,0 +1,284 @@
+"""Hardening: login throttling, production headers and cookies, the admin's configurable path,
+no inline script anywhere, no secret in the repository."""
+
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import make_user
+from tests.kiks.test_settings import PRODUCTION_ENV, run_python
+from tests.security.scenario import ACTORS, build_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+LOGIN = "/accounts/login/"
+PASSWORD = "pw-kiks-test-123"
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+def _fail(client, username, **extra):
+    return client.post(LOGIN, {"username": username, "password": "salah-sandi"}, **extra)
+
+
+# --- login throttling -------------------------------------------------------------------------
+
+
+def test_axes_is_wired_as_the_issue_asks():
+    assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert (settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds()) == (5, 900)
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_RESET_ON_SUCCESS is True
+
+
+@pytest.mark.django_db
+def test_five_failed_logins_lock_the_account_for_that_address_with_a_clear_message():
+    make_user("operator.sasaran", password=PASSWORD)
+    client = Client()
+
+    codes = [_fail(client, "operator.sasaran").status_code for _ in range(4)]
+    fifth = _fail(client, "operator.sasaran")
+    right_password = client.post(LOGIN, {"username": "operator.sasaran", "password": PASSWORD})
+
+    assert codes == [200, 200, 200, 200]
+    assert fifth.status_code == 429
+    assert right_password.status_code == 429  # locked: even the right password waits
+    page = right_password.content.decode()
+    assert "Too many failed log-in attempts" in page
+    assert "logging in to this account is blocked for 15 minutes" in page
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_lockout_is_per_username_and_address():
+    make_user("korban", password=PASSWORD)
+    make_user("lainnya", password=PASSWORD)
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(5):
+        _fail(attacker, "korban")
+
+    other_user = attacker.post(LOGIN, {"username": "lainnya", "password": PASSWORD})
+    same_user_elsewhere = Client(REMOTE_ADDR="198.51.100.7").post(
+        LOGIN, {"username": "korban", "password": PASSWORD}
+    )
+
+    assert other_user.status_code == 302
+    assert same_user_elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_successful_login_resets_the_count():
+    make_user("lupa", password=PASSWORD)
+    client = Client()
+    for _ in range(4):
+        _fail(client, "lupa")
+    assert client.post(LOGIN, {"username": "lupa", "password": PASSWORD}).status_code == 302
+    client.logout()
+
+    codes = [_fail(client, "lupa").status_code for _ in range(4)]
+
+    assert codes == [200, 200, 200, 200]
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_behind_the_proxy_the_lockout_uses_the_address_the_proxy_saw():
+    """BEHIND_PROXY: every request comes from the proxy's address; the client's is the last
+    X-Forwarded-For hop. A forged first hop does not escape the lockout."""
+    make_user("pegawai", password=PASSWORD)
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(5):
+        _fail(Client(**proxy), "pegawai", HTTP_X_FORWARDED_FOR=f"1.1.1.{n}, 203.0.113.50")
+
+    same_client = Client(**proxy).post(
+        LOGIN, {"username": "pegawai", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.50",
+    )  # fmt: skip
+    other_client = Client(**proxy).post(
+        LOGIN, {"username": "pegawai", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.1"
+    )
+
+    assert (same_client.status_code, other_client.status_code) == (429, 302)
+
+
+# --- production settings -----------------------------------------------------------------------
+
+
+def test_production_sets_secure_cookies_hsts_referrer_and_nosniff():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE,"
+        " s.SESSION_COOKIE_HTTPONLY, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+        " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_REFERRER_POLICY,"
+        " s.SECURE_CONTENT_TYPE_NOSNIFF, s.X_FRAME_OPTIONS)"
+    )
+    result = run_python(code, PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True", "True", "True", "True", "True", "31536000", "True", "same-origin", "True", "DENY",
+    ]  # fmt: skip
+
+
+def test_production_response_carries_the_security_headers():
+    code = (
+        "import django;django.setup();"
+        "from django.test import Client;"
+        "r=Client().get('/healthz', secure=True, HTTP_HOST='kiks.sukabumikota.go.id');"
+        "print(r.status_code);"
+        "print(r['Strict-Transport-Security']);print(r['Referrer-Policy']);"
+        "print(r['X-Content-Type-Options']);print(r['X-Frame-Options'])"
+    )
+    result = run_python(code, PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "200",
+        "max-age=31536000; includeSubDomains; preload",
+        "same-origin",
+        "nosniff",
+        "DENY",
+    ]
+
+
+def test_admin_lives_on_the_configured_path():
+    code = (
+        "import django;django.setup();"
+        "from django.urls import reverse, resolve, Resolver404;"
+        "print(reverse('admin:index'));"
+        "\ntry:\n    resolve('/admin/');print('found')\nexcept Resolver404:\n    print('404')"
+    )
+    result = run_python(code, dict(PRODUCTION_ENV, ADMIN_URL="/kelola-kiks-7f3a/"))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/kelola-kiks-7f3a/", "404"]
+
+
+# --- no inline script ---------------------------------------------------------------------------
+
+
+class ScriptFinder(HTMLParser):
+    """Collects inline <script> elements and on*= event handler attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.problems = []
+
+    def handle_starttag(self, tag, attrs):
+        names = dict(attrs)
+        if tag == "script" and not names.get("src"):
+            self.problems.append(f"inline <script> at line {self.getpos()[0]}")
+        for name, _value in attrs:
+            if name.lower().startswith("on"):
+                self.problems.append(f"<{tag} {name}=...> at line {self.getpos()[0]}")
+        if any(v and v.strip().lower().startswith("javascript:") for v in names.values()):
+            self.problems.append(f"javascript: URL in <{tag}> at line {self.getpos()[0]}")
+
+
+PAGES = [
+    "home", "login", "password_reset", "dashboard", "agencies:directory", "audit:log",
+    "innovations:operator_dashboard", "innovations:proposal_list", "innovations:proposal_create",
+    "innovations:proposal_detail", "innovations:proposal_edit", "innovations:proposal_preview",
+    "innovations:proposal_print", "innovations:organiser_queue", "innovations:organiser_review",
+    "innovations:compliance_board", "judging:judge_home", "judging:judge_stage",
+    "judging:declare", "judging:sheet", "judging:stage_list", "judging:stage_detail",
+    "judging:stage_settings", "judging:criteria", "judging:panel", "judging:assignments",
+    "judging:entry_detail", "judging:ranking", "judging:shortlist", "public:registry",
+    "public:innovation", "public:agency", "public:results_index", "public:results",
+    "public:vote", "public:vote_confirm", "public:vote_counts",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_no_rendered_page_has_inline_script_or_event_handlers(capsys):
+    from tests.security.expected import KWARGS, OVERRIDES
+    from tests.security.matrix import kwarg_names, url_patterns
+
+    scenario = build_scenario()
+    patterns = {name: pattern for name, _route, pattern in url_patterns()}
+    problems, pages = [], 0
+    for actor in ACTORS:
+        client = Client()
+        if scenario["users"][actor] is not None:
+            client.force_login(scenario["users"][actor])
+        for name in PAGES:
+            kwargs = {
+                k: scenario["values"][OVERRIDES.get(name, {}).get(k) or KWARGS[k]]
+                for k in kwarg_names(patterns[name])
+            }
+            response = client.get(reverse(name, kwargs=kwargs))
+            if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+                continue
+            pages += 1
+            assert "script-src 'self'" in response["Content-Security-Policy"]
+            finder = ScriptFinder()
+            finder.feed(response.content.decode())
+            problems += [f"{name} as {actor}: {p}" for p in finder.problems]
+
+    with capsys.disabled():
+        print(f"\ninline-script check: {pages} rendered pages")
+    assert pages > 80
+    assert problems == []
+
+
+# --- no secret in the repository ----------------------------------------------------------------
+
+# Values that are published on purpose: the demo password (README), the passwords and fake
+# secrets of the tests, the README's placeholder. Django's "django-insecure-" development key
+# is allowed by its prefix. Anything else that looks like a secret fails this test.
+PUBLISHED = {
+    "demo-kiks-2021",
+    "pw-kiks-test-123",
+    "salah-sandi",
+    "sandi-rahasia-123",
+    "another-secret-key-for-this-test-only-0123456789-abcdefghij",
+    "pass",
+    "rahasia",
+    PRODUCTION_ENV["SECRET_KEY"],
+}
+PRIVATE_KEY = re.compile(r"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY")
+ASSIGNED = re.compile(
+    r"""(?ix)\b(password|passwd|secret_key|secret|api_key|token|aws_secret_access_key)
+        \s*[:=]\s*["']([^"'\s]{8,})["']"""
+)
+URL_PASSWORD = re.compile(r"\b[a-z][a-z0-9+]*://[^:/@\s]+:([^@/\s]+)@")
+KEY_SHAPES = re.compile(r"\b(AKIA[0-9A-Z]{16}|ghp_[A-Za-z0-9]{36}|sk_live_[A-Za-z0-9]{24,})\b")
+
+
+def test_no_secret_is_tracked_in_the_repository():
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    findings = []
+    for raw in filter(None, tracked):
+        path = ROOT / raw.decode()
+        if path.suffix in {".mo", ".png", ".jpg", ".ico", ".woff", ".woff2", ".pdf"}:
+            continue
+        if not path.is_file() or "static/vendor" in str(path):
+            continue
+        text = path.read_text(errors="ignore")
+        if PRIVATE_KEY.search(text):
+            findings.append(f"{raw.decode()}: private key")
+        for match in KEY_SHAPES.finditer(text):
+            findings.append(f"{raw.decode()}: key {match.group(0)[:6]}...")
+        for match in ASSIGNED.finditer(text):
+            value = match.group(2)
+            if value not in PUBLISHED and not value.startswith("django-insecure-"):
+                findings.append(f"{raw.decode()}: {match.group(1)} = {match.group(2)[:4]}...")
+        for match in URL_PASSWORD.finditer(text):
+            if match.group(1) not in PUBLISHED:
+                findings.append(f"{raw.decode()}: password in a URL")
+
+    assert findings == []
