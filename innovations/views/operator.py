@@ -377,7 +377,10 @@ class ProposalEditView(ProposalMixin, TemplateView):
 
         remove = request.POST.get("remove")
         if remove:
-            attachment = proposal.attachments.filter(pk=remove).first()
+            # The button's value is a file's id; anything else (a forged post) matches no file.
+            attachment = (
+                proposal.attachments.filter(pk=remove).first() if remove.isdecimal() else None
+            )
             if attachment is not None:
                 try:
                     remove_attachment(attachment, by=request.user)

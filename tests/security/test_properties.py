@@ -134,9 +134,7 @@ INNOVATION_TEXTS = {
 
 def _stored_editor_values(proposal_pk) -> dict:
     proposal = Proposal.objects.select_related("innovation").get(pk=proposal_pk)
-    values = {
-        f"innovation-{name}": getattr(proposal.innovation, name) for name in INNOVATION_TEXTS
-    }
+    values = {f"innovation-{name}": getattr(proposal.innovation, name) for name in INNOVATION_TEXTS}
     values["video_url"] = proposal.video_url
     values.update({f"section_{key}": text for key, text in answer_texts(proposal).items()})
     return values
@@ -291,8 +289,26 @@ scale_numbers = st.one_of(
     st.sampled_from(["0", "10", "0.00", "10.00", "1E+1", " 7 ", "٥", "+3.5", "00009.99"]),
     # Just outside, too many decimals, not finite, absurd.
     st.sampled_from(
-        ["-0.01", "10.01", "10.001", "9.999", "5.000", "-0", "NaN", "nan", "sNaN", "inf",
-         "-Infinity", "1e999999999", "1e-999999999", "9" * 400, "0x10", "1,5", "5.", ".5"]
+        [
+            "-0.01",
+            "10.01",
+            "10.001",
+            "9.999",
+            "5.000",
+            "-0",
+            "NaN",
+            "nan",
+            "sNaN",
+            "inf",
+            "-Infinity",
+            "1e999999999",
+            "1e-999999999",
+            "9" * 400,
+            "0x10",
+            "1,5",
+            "5.",
+            ".5",
+        ]
     ),  # fmt: skip
     st.builds(
         _decimal_text,
@@ -328,9 +344,7 @@ def test_score_is_stored_exactly_or_refused_with_a_message(sheet, raw, which):
     value=any_text,
     score=st.sampled_from(["", "4.25"]),
 )
-def test_comment_is_stored_exactly_as_stripped_or_refused_with_a_message(
-    sheet, box, value, score
-):
+def test_comment_is_stored_exactly_as_stripped_or_refused_with_a_message(sheet, box, value, score):
     criteria = sheet["criteria"]
     field = box if box == "overall_comment" else f"comment_{criteria[int(box[-1])].pk}"
     data = {field: value, f"score_{criteria[0].pk}": score}
