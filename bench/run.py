@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -55,7 +56,8 @@ def env_for(n: int, static_root: str, media_root: str) -> dict:
     env = dict(os.environ)
     env.update(
         DEBUG="false",
-        SECRET_KEY="kiks-bench-secret-key-not-for-production-0123456789abcdefghijkl",
+        # A fresh random key each run: nothing secret is ever written into the repository.
+        SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,testserver",
         SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",

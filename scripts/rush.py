@@ -18,6 +18,7 @@ import io
 import os
 import random
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def server_env() -> dict:
     env = dict(os.environ)
     env.update(
         DEBUG="false",
-        SECRET_KEY="kiks-rush-secret-key-not-for-production-0123456789abcdefghijklmn",
+        SECRET_KEY=secrets.token_urlsafe(50),  # fresh each run: no secret in the repository
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         SESSION_COOKIE_SECURE="false",

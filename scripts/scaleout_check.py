@@ -19,6 +19,7 @@ servers and drops the database at the end.
 
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -46,7 +47,7 @@ MEDIA = tempfile.mkdtemp(prefix="kiks-scaleout-media-")
 ENV = dict(os.environ)
 ENV.update(
     DEBUG="false",
-    SECRET_KEY="kiks-scaleout-secret-key-not-for-production-0123456789abcdefghij",
+    SECRET_KEY=secrets.token_urlsafe(50),  # fresh each run: no secret in the repository
     ALLOWED_HOSTS="127.0.0.1",
     SECURE_SSL_REDIRECT="false",
     SESSION_COOKIE_SECURE="false",

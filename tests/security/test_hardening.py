@@ -246,6 +246,9 @@ PUBLISHED = {
     "another-secret-key-for-this-test-only-0123456789-abcdefghij",
     "pass",
     "rahasia",
+    # Throwaway accounts the local load scripts create in their own databases.
+    "kiks-rush-2026",
+    "kiks-scaleout-2026",
     PRODUCTION_ENV["SECRET_KEY"],
 }
 PRIVATE_KEY = re.compile(r"-----BEGIN (RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY")
