@@ -8,10 +8,6 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-
 class DashboardView(LoginRequiredMixin, TemplateView):
     """Where everybody lands after signing in: links to what their roles allow."""
 
