@@ -2,11 +2,12 @@
 workflow service. Every item carries its message, so the page and the refusal say the same thing."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from innovations.enums import AttachmentKind
 from innovations.validators import add_months, is_video_url, months_in_operation_ok
@@ -15,6 +16,12 @@ from innovations.validators import add_months, is_video_url, months_in_operation
 def format_wib(moment) -> str:
     """A moment as the portal shows it, in Jakarta time ("31 Maret 2021 23:59"), with the seconds
     only when they are not zero: the window closes to the second."""
+    return _format_wib(moment, get_language())
+
+
+@lru_cache(maxsize=512)
+def _format_wib(moment, language) -> str:
+    # Lists show the same deadline on every row: formatted once per moment and language.
     local = timezone.localtime(moment)
     return date_format(local, "j F Y H:i:s" if local.second else "j F Y H:i")
 
@@ -24,7 +31,7 @@ class CheckItem:
     key: str
     label: str
     ok: bool
-    problem: str = ""
+    problem: str = ""  # what to do about it; empty when the item is ok (worded only when needed)
 
 
 def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
@@ -48,7 +55,9 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
             _("Submission window is open (closes %(when)s WIB)")
             % {"when": format_wib(edition.submission_closes_at)},
             window_open,
-            _("The submission window of %(edition)s is closed.") % {"edition": edition.name}
+            ""
+            if window_open
+            else _("The submission window of %(edition)s is closed.") % {"edition": edition.name}
             if now >= edition.submission_closes_at
             else _("The submission window of %(edition)s is not open yet.")
             % {"edition": edition.name},
@@ -62,7 +71,7 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
         words = answer.word_count if answer else 0
         if words == 0:
             ok = not section.is_required
-            problem = _("Section “%(title)s” is empty.") % {"title": section.title}
+            problem = "" if ok else _("Section “%(title)s” is empty.") % {"title": section.title}
         elif words < section.min_words:
             ok = False
             problem = ngettext(
@@ -98,7 +107,9 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
                     f"evidence:{section.key}",
                     _("Supporting document for “%(title)s”") % {"title": section.title},
                     section.id in evidence_sections,
-                    _("Section “%(title)s” needs a supporting document (PDF).")
+                    ""
+                    if section.id in evidence_sections
+                    else _("Section “%(title)s” needs a supporting document (PDF).")
                     % {"title": section.title},
                 )
             )
@@ -107,7 +118,9 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
             "sk_letter",
             _("Initiator's decree letter (SK) attached"),
             AttachmentKind.SK_LETTER in kinds,
-            _("Attach the initiator's decree letter (SK) as a PDF."),
+            ""
+            if AttachmentKind.SK_LETTER in kinds
+            else _("Attach the initiator's decree letter (SK) as a PDF."),
         )
     )
     items.append(
@@ -115,7 +128,7 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
             "photo",
             _("At least one photo"),
             AttachmentKind.PHOTO in kinds,
-            _("Add at least one photo of the innovation."),
+            "" if AttachmentKind.PHOTO in kinds else _("Add at least one photo of the innovation."),
         )
     )
     video_ok = is_video_url(proposal.video_url)
@@ -124,17 +137,22 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
             "video",
             _("Video link (http or https)"),
             video_ok,
-            _("Give a link to the innovation's video (an http or https address)."),
+            ""
+            if video_ok
+            else _("Give a link to the innovation's video (an http or https address)."),
         )
     )
 
     innovation = proposal.innovation
+    sdgs_ok = bool(innovation.sdgs.all())
     items.append(
         CheckItem(
             "sdgs",
             _("At least one SDG goal"),
-            bool(innovation.sdgs.all()),
-            _("Choose at least one Sustainable Development Goal the innovation serves."),
+            sdgs_ok,
+            ""
+            if sdgs_ok
+            else _("Choose at least one Sustainable Development Goal the innovation serves."),
         )
     )
     closing_day = timezone.localtime(edition.submission_closes_at).date()
@@ -150,7 +168,9 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
             )
             % {"months": months},
             running_ok,
-            _(
+            ""
+            if running_ok
+            else _(
                 "The innovation must have been in operation for %(months)d months by "
                 "%(closing)s; it started on %(started)s, so it qualifies from %(from)s."
             )

@@ -1,8 +1,7 @@
 """The obligation "satu SKPD, satu inovasi": the compliance board and the reminders.
 
-`compliance_board(edition)` is the selector (a fixed number of aggregate queries whatever the
-number of proposals); `send_compliance_reminders` is the service that e-mails the agencies
-that have not met the obligation yet.
+`compliance_board(edition)` is the selector; `send_compliance_reminders` is the service that
+e-mails the agencies that have not met the obligation yet.
 
 How proposals are counted:
 - a proposal counts when its status is one of `COUNTED_STATUSES` (submitted, changes requested,
@@ -11,35 +10,53 @@ How proposals are counted:
   for its own row and for its parent's row; units that are not bound by the obligation are not
   listed on their own when their parent is on the board (their proposals show in the parent's
   row, see `AgencyRow.from_units`).
+
+How it stays bounded at national scale (thousands of agencies, tens of thousands of proposals):
+- the summary (`ComplianceBoard.summary`) is one SQL statement: every agency's counted proposals
+  are grouped in the database (one pass over the edition's proposals) and only the totals come
+  back to Python;
+- a page of the board (`ComplianceBoard.page`) is one statement for the summary and the page's
+  agencies in board order (not compliant first, then by name), then the details of those
+  agencies only: the agencies themselves, their proposals by status with the last activity, and
+  their last reminders. Four queries (three without reminders) whatever the size;
+- the last activity is the newest `Proposal.updated_at` of the agency and its units: the
+  services move it on every save of the texts (`save_proposal_draft`), every upload or removal
+  of a file (`add_attachment`, `remove_attachment`) and every change of status, so the board
+  never reads the edition's section texts or files (migration 0005 brought older rows up to
+  date);
+- every row (`ComplianceBoard.rows`, for the export and the reminders) streams through a
+  server-side cursor in chunks of `CHUNK_SIZE` agencies, each chunk costing three or four
+  queries.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from agencies.enums import MembershipRole
+from agencies.enums import AgencyKind, MembershipRole
 from agencies.models import Agency, Membership
 from agencies.permissions import is_organiser
 from innovations.enums import COUNTED_STATUSES
 from innovations.enums import ProposalStatus as S
 from innovations.models import (
-    Attachment,
     ComplianceReminder,
     Edition,
     Proposal,
-    SectionAnswer,
 )
 from innovations.services import WorkflowError
 
@@ -48,6 +65,20 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 # The per-status counts kept for each row, in the board's column order.
 STATUS_COLUMNS = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.VERIFIED, S.REJECTED)
+
+# The board's two sections: agencies bound by the obligation, and the others (Perumda, units
+# whose parent is not on the board...). Units under an obligated parent are in neither.
+OBLIGATED, OTHERS = 1, 2
+
+PAGE_SIZE = 100  # agencies per page and section
+CHUNK_SIZE = 500  # agencies per round trip when every row is read (export, reminders)
+
+# The compliance filter: every obligated agency, only those below the minimum, only the others.
+STATUS_ALL, STATUS_MISSING, STATUS_MET = "", "missing", "met"
+STATUS_FILTERS = (STATUS_MISSING, STATUS_MET)
+SEARCH_MAX_LENGTH = 100
+
+_KIND_LABELS = dict(AgencyKind.choices)  # lazy labels: translated when shown
 
 
 def _reachable_operators():
@@ -70,6 +101,13 @@ class AgencyRow:
     last_activity: datetime.datetime | None = None
     last_reminder: ComplianceReminder | None = None
     is_reachable: bool = False
+    section: int = OBLIGATED
+
+    @property
+    def kind_label(self) -> str:
+        """The agency's kind as people read it (one lookup: `get_kind_display` builds the whole
+        choice list for every call, which a page of 100 rows feels)."""
+        return _KIND_LABELS.get(self.agency.kind, self.agency.kind)
 
     @property
     def draft(self) -> int:
@@ -113,120 +151,422 @@ class AgencyRow:
             self.last_activity = when
 
 
-@dataclass
-class ComplianceBoard:
-    edition: Edition
-    obligated: list[AgencyRow]  # non-compliant first, then by name
-    others: list[AgencyRow]  # Perumda and other agencies not bound by the obligation
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the list shows. The summary's totals never depend on it.
+
+    `status`: "" (every agency), `STATUS_MISSING` or `STATUS_MET`; either of the last two lists
+    obligated agencies only. `kind` an `AgencyKind` value or ""; `search` part of the agency's
+    name or short name, any case. `agency_ids` restricts to those agencies (the reminders).
+    """
+
+    kind: str = ""
+    status: str = STATUS_ALL
+    search: str = ""
+    agency_ids: tuple[int, ...] | None = None
+
+    @classmethod
+    def from_query(cls, query) -> BoardFilters:
+        """The filters of a request's GET parameters; unknown values mean "no filter"."""
+        kind = query.get("kind", "")
+        status = query.get("status", "")
+        if not status and query.get("missing") == "1":  # the board's former parameter
+            status = STATUS_MISSING
+        return cls(
+            kind=kind if kind in AgencyKind.values else "",
+            status=status if status in STATUS_FILTERS else STATUS_ALL,
+            search=" ".join(query.get("q", "").split())[:SEARCH_MAX_LENGTH],
+        )
 
     @property
-    def obligated_count(self) -> int:
-        return len(self.obligated)
+    def shows_others(self) -> bool:
+        return not self.status
+
+    def agencies(self):
+        """The agencies that kind, search and ids keep (ids only), or None for every agency."""
+        if not (self.kind or self.search or self.agency_ids is not None):
+            return None
+        agencies = Agency.objects.order_by()
+        if self.kind:
+            agencies = agencies.filter(kind=self.kind)
+        if self.search:
+            agencies = agencies.filter(
+                Q(name__icontains=self.search) | Q(short_name__icontains=self.search)
+            )
+        if self.agency_ids is not None:
+            agencies = agencies.filter(pk__in=self.agency_ids)
+        return agencies.values("pk")
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    """The board's totals for the whole edition, whatever the filters and the page."""
+
+    obligated: int  # agencies bound by the obligation
+    compliant: int  # ... that meet the minimum
+    unreachable: int  # ... that do not, and have no operator reachable by e-mail
+    others: int  # agencies on the board not bound by it
+    perumda: int  # ... of which city-owned companies
+    obligated_listed: int  # obligated agencies that the filters keep
+    others_listed: int  # other agencies that the filters keep
 
     @property
-    def compliant_count(self) -> int:
-        return sum(1 for row in self.obligated if row.is_compliant)
-
-    @property
-    def non_compliant_count(self) -> int:
-        return self.obligated_count - self.compliant_count
+    def non_compliant(self) -> int:
+        return self.obligated - self.compliant
 
     @property
     def percent(self) -> int:
         """Share of obligated agencies meeting the minimum, rounded down (100 only when all do)."""
         if not self.obligated:
             return 0
-        return self.compliant_count * 100 // self.obligated_count
+        return self.compliant * 100 // self.obligated
 
-    def non_compliant(self) -> list[AgencyRow]:
-        return [row for row in self.obligated if not row.is_compliant]
+
+@dataclass
+class BoardPage:
+    """One page of each section, with the summary."""
+
+    summary: BoardSummary
+    obligated: Page  # object_list: the AgencyRows of this page
+    others: Page
+
+
+def _page_number(value) -> int:
+    """A page number from a URL: a positive integer (capped), else 1."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), 1_000_000)
+
+
+def _compiled(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+class ComplianceBoard:
+    """The board of one edition. Nothing is read until a method asks: `summary()` for the
+    totals, `page()` for what one screen shows, `rows()` for every row in board order."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.minimum = edition.min_per_agency
+
+    # --- SQL ---------------------------------------------------------------------------------
+
+    def _board_sql(self) -> tuple[str, list]:
+        """`WITH ... board AS (...)`: every active agency with its counted proposals (its own
+        and its units') and its section (1 obligated, 2 other, 0 a unit shown in its parent).
+
+        The counted proposals are grouped once per agency (`own`), then credited to the agency
+        and to its parent; the database does it in one pass over the edition's proposals.
+        """
+        own_sql, params = _compiled(
+            Proposal.objects.counted()
+            .filter(edition=self.edition)
+            .order_by()
+            .values("agency_id")
+            .annotate(n=Count("pk"))
+        )
+        agency = connection.ops.quote_name(Agency._meta.db_table)
+        sql = f"""
+WITH own AS ({own_sql}),
+credited AS (
+    SELECT credit.agency_id, SUM(credit.n) AS counted FROM (
+        SELECT own.agency_id, own.n FROM own
+        UNION ALL
+        SELECT unit.parent_id, own.n FROM own JOIN {agency} unit ON unit.id = own.agency_id
+        WHERE unit.parent_id IS NOT NULL
+    ) credit
+    GROUP BY credit.agency_id
+),
+board AS (
+    SELECT a.id, a.name, a.kind, COALESCE(credited.counted, 0) AS counted,
+        CASE WHEN a.is_obligated THEN {OBLIGATED}
+             WHEN parent.id IS NULL OR NOT (parent.is_active AND parent.is_obligated)
+             THEN {OTHERS} ELSE 0 END AS section
+    FROM {agency} a
+    LEFT JOIN credited ON credited.agency_id = a.id
+    LEFT JOIN {agency} parent ON parent.id = a.parent_id
+    WHERE a.is_active
+)"""
+        return sql, params
+
+    def _listed_sql(self, filters: BoardFilters, section: int) -> tuple[str, list]:
+        """The condition on `board b` that keeps the rows of `section` that `filters` list."""
+        clauses, params = [f"b.section = {section}"], []
+        if section == OTHERS and not filters.shows_others:
+            clauses.append("1 = 0")
+        elif filters.status == STATUS_MET:
+            clauses.append("b.counted >= %s")
+            params.append(self.minimum)
+        elif filters.status == STATUS_MISSING:
+            clauses.append("b.counted < %s")
+            params.append(self.minimum)
+        agencies = filters.agencies()
+        if agencies is not None:
+            sub_sql, sub_params = _compiled(agencies)
+            clauses.append(f"b.id IN ({sub_sql})")
+            params += sub_params
+        return " AND ".join(clauses), params
+
+    def _totals_sql(self, filters: BoardFilters) -> tuple[str, list]:
+        """The summary's figures over `board b`, in `BoardSummary`'s field order."""
+        reachable_sql, reachable_params = _compiled(
+            _reachable_operators().order_by().values("agency_id")
+        )
+        obligated_sql, obligated_params = self._listed_sql(filters, OBLIGATED)
+        others_sql, others_params = self._listed_sql(filters, OTHERS)
+        sql = f"""SELECT
+        COUNT(CASE WHEN b.section = {OBLIGATED} THEN 1 END) AS obligated,
+        COUNT(CASE WHEN b.section = {OBLIGATED} AND b.counted >= %s THEN 1 END) AS compliant,
+        COUNT(CASE WHEN b.section = {OBLIGATED} AND b.counted < %s
+            AND b.id NOT IN ({reachable_sql}) THEN 1 END) AS unreachable,
+        COUNT(CASE WHEN b.section = {OTHERS} THEN 1 END) AS others,
+        COUNT(CASE WHEN b.section = {OTHERS} AND b.kind = %s THEN 1 END) AS perumda,
+        COUNT(CASE WHEN {obligated_sql} THEN 1 END) AS obligated_listed,
+        COUNT(CASE WHEN {others_sql} THEN 1 END) AS others_listed
+    FROM board b"""
+        params = [
+            self.minimum,
+            self.minimum,
+            *reachable_params,
+            AgencyKind.PERUMDA.value,
+            *obligated_params,
+            *others_params,
+        ]
+        return sql, params
+
+    def _listed_rows_sql(
+        self, filters: BoardFilters, windows: dict[int, tuple[int, int] | None]
+    ) -> tuple[str, list]:
+        """The listed rows of both sections as (section, id, met, sort_name), each section cut
+        to its window: (limit, offset), or None for all its rows. Board order is `_ORDER`."""
+        parts, params = [], []
+        for section in (OBLIGATED, OTHERS):
+            where, where_params = self._listed_sql(filters, section)
+            window = windows[section]
+            limit = "" if window is None else " LIMIT %s OFFSET %s"
+            parts.append(
+                f"""SELECT * FROM (
+            SELECT b.section, b.id, CASE WHEN b.counted >= %s THEN 1 ELSE 0 END AS met,
+                LOWER(b.name) AS sort_name
+            FROM board b WHERE {where}
+            ORDER BY met, sort_name, b.id{limit}
+        ) section_{section}"""
+            )
+            # `met` sorts the obligated agencies only; the others (minimum 0) go by name.
+            params += [self.minimum if section == OBLIGATED else 0, *where_params]
+            if window is not None:
+                params += list(window)
+        return f"{parts[0]}\n        UNION ALL\n        {parts[1]}", params
+
+    # Board order: obligated agencies (not compliant first, then by name), then the others.
+    _ORDER = "listed.section, listed.met, listed.sort_name, listed.id"
+
+    def _order_sql(
+        self, filters: BoardFilters, windows: dict[int, tuple[int, int] | None]
+    ) -> tuple[str, list]:
+        """(section, agency id) of the listed rows in board order."""
+        sql, params = self._board_sql()
+        listed_sql, listed_params = self._listed_rows_sql(filters, windows)
+        sql += f"""
+SELECT listed.section, listed.id FROM (
+        {listed_sql}
+) listed
+ORDER BY {self._ORDER}"""
+        return sql, params + listed_params
+
+    # --- Reading -----------------------------------------------------------------------------
+
+    def summary(self, filters: BoardFilters | None = None) -> BoardSummary:
+        """The totals of the whole edition (one query), and how many rows `filters` list."""
+        sql, params = self._board_sql()
+        totals_sql, totals_params = self._totals_sql(filters or BoardFilters())
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql}\n{totals_sql}", params + totals_params)
+            return BoardSummary(*(int(figure or 0) for figure in cursor.fetchone()))
+
+    def page(
+        self,
+        filters: BoardFilters | None = None,
+        *,
+        number=1,
+        others_number=1,
+        per_page: int = PAGE_SIZE,
+    ) -> BoardPage:
+        """One page of each section, with the summary. Page numbers as typed in a URL: past
+        the end gives the last page, nonsense the first (Paginator.get_page).
+
+        The summary and the two pages' agencies come from one statement (one pass over the
+        edition's proposals), then `_rows_of` reads the details: three or four queries in all.
+        Only a page number past the end costs one more statement.
+        """
+        filters = filters or BoardFilters()
+        wanted = {OBLIGATED: _page_number(number), OTHERS: _page_number(others_number)}
+        summary, listed = self._summary_and_page(filters, wanted, per_page)
+        pages = {
+            OBLIGATED: Paginator(range(summary.obligated_listed), per_page).get_page(
+                wanted[OBLIGATED]
+            ),
+            OTHERS: Paginator(range(summary.others_listed), per_page).get_page(wanted[OTHERS]),
+        }
+        if any(pages[section].number != wanted[section] for section in pages):
+            wanted = {section: page.number for section, page in pages.items()}
+            summary, listed = self._summary_and_page(filters, wanted, per_page)
+        rows = self._rows_of(listed)
+        for section, page in pages.items():
+            page.object_list = [row for row in rows if row.section == section]
+        return BoardPage(summary=summary, obligated=pages[OBLIGATED], others=pages[OTHERS])
+
+    def _summary_and_page(
+        self, filters: BoardFilters, numbers: dict[int, int], per_page: int
+    ) -> tuple[BoardSummary, list[tuple[int, int]]]:
+        """The summary and the (section, id) of the agencies on pages `numbers`: one query,
+        the totals repeated on each row (one row of totals alone when the pages are empty)."""
+        sql, params = self._board_sql()
+        totals_sql, totals_params = self._totals_sql(filters)
+        windows = {section: (per_page, (n - 1) * per_page) for section, n in numbers.items()}
+        listed_sql, listed_params = self._listed_rows_sql(filters, windows)
+        sql += f"""
+SELECT totals.*, listed.section, listed.id FROM (
+    {totals_sql}
+) totals LEFT JOIN (
+        {listed_sql}
+) listed ON 1 = 1
+ORDER BY {self._ORDER}"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + totals_params + listed_params)
+            result = cursor.fetchall()
+        width = len(fields(BoardSummary))
+        summary = BoardSummary(*(int(figure or 0) for figure in result[0][:width]))
+        listed = [(row[width], row[width + 1]) for row in result if row[width + 1] is not None]
+        return summary, listed
+
+    def rows(
+        self, filters: BoardFilters | None = None, *, chunk_size: int = CHUNK_SIZE
+    ) -> Iterator[AgencyRow]:
+        """Every row that `filters` list, in board order, read in chunks through a server-side
+        cursor (memory stays flat): the export and the reminders."""
+        sql, params = self._order_sql(filters or BoardFilters(), {OBLIGATED: None, OTHERS: None})
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(chunk_size):
+                yield from self._rows_of(batch)
+
+    def _rows_of(self, listed: Iterable[tuple[int, int]]) -> list[AgencyRow]:
+        """The rows of these (section, agency id) pairs, in that order: three queries (four
+        with reminders) whatever their number."""
+        listed = list(listed)
+        ids = [agency_id for _section, agency_id in listed]
+        if not ids:
+            return []
+        last_reminder = (
+            ComplianceReminder.objects.filter(edition=self.edition, agency=OuterRef("pk"))
+            .order_by("-sent_at", "-id")
+            .values("pk")[:1]
+        )
+        agencies = (
+            Agency.objects.filter(pk__in=ids)
+            .select_related("parent")
+            .annotate(
+                has_operator=Exists(_reachable_operators().filter(agency=OuterRef("pk"))),
+                last_reminder_id=Subquery(last_reminder),
+            )
+        )
+        by_id = {agency.pk: agency for agency in agencies.order_by()}
+        rows = {}
+        for section, agency_id in listed:
+            agency = by_id.get(agency_id)
+            if agency is not None:  # gone since the board was read: left out
+                rows[agency_id] = AgencyRow(
+                    agency=agency,
+                    minimum=self.minimum,
+                    is_reachable=agency.has_operator,
+                    section=section,
+                )
+
+        reminder_ids = [a.last_reminder_id for a in by_id.values() if a.last_reminder_id]
+        if reminder_ids:
+            for reminder in ComplianceReminder.objects.filter(pk__in=reminder_ids).select_related(
+                "sent_by"
+            ):
+                if reminder.agency_id in rows:
+                    rows[reminder.agency_id].last_reminder = reminder
+
+        # The proposals of these agencies and of their units, by agency and status, with the
+        # last activity: `Proposal.updated_at`, which the services move on every save of the
+        # texts, every upload or removal of a file and every change of status.
+        groups = (
+            Proposal.objects.filter(
+                edition=self.edition,
+                agency__in=Agency.objects.filter(Q(pk__in=ids) | Q(parent__in=ids)).values("pk"),
+            )
+            .values("agency_id", "agency__parent_id")
+            .annotate(
+                last=Max("updated_at"),
+                **{status: Count("pk", filter=Q(status=status)) for status in STATUS_COLUMNS},
+            )
+            .order_by()
+        )
+        for group in groups:
+            counts = {status: group[status] for status in STATUS_COLUMNS}
+            counted = sum(counts[status] for status in COUNTED_STATUSES)
+            for pk in (group["agency_id"], group["agency__parent_id"]):
+                row = rows.get(pk) if pk is not None else None
+                if row is None:
+                    continue
+                row._add(counts, group["last"])
+                if pk != group["agency_id"]:
+                    row.from_units += counted
+        return list(rows.values())
+
+    # --- Shortcuts (tests, the reminders) ----------------------------------------------------
+
+    @cached_property
+    def _summary(self) -> BoardSummary:
+        return self.summary()
+
+    @property
+    def obligated_count(self) -> int:
+        return self._summary.obligated
+
+    @property
+    def compliant_count(self) -> int:
+        return self._summary.compliant
+
+    @property
+    def non_compliant_count(self) -> int:
+        return self._summary.non_compliant
+
+    @property
+    def percent(self) -> int:
+        return self._summary.percent
+
+    @property
+    def obligated(self) -> list[AgencyRow]:
+        """Every obligated row (non-compliant first, then by name): small editions and tests."""
+        return [row for row in self.rows() if row.section == OBLIGATED]
+
+    @property
+    def others(self) -> list[AgencyRow]:
+        """Every row of the agencies not bound by the obligation: small editions and tests."""
+        return [row for row in self.rows() if row.section == OTHERS]
+
+    def non_compliant(self) -> Iterator[AgencyRow]:
+        return self.rows(BoardFilters(status=STATUS_MISSING))
 
     def row_for(self, agency_id: int) -> AgencyRow | None:
-        for row in self.obligated + self.others:
-            if row.agency.pk == agency_id:
-                return row
-        return None
+        """The agency's row, or None when it is not on the board (inactive, a unit shown in
+        its parent's row)."""
+        found = list(self.rows(BoardFilters(agency_ids=(agency_id,))))
+        return found[0] if found else None
 
 
 def compliance_board(edition: Edition) -> ComplianceBoard:
-    """Every active agency with its proposals of `edition`, by status.
-
-    Five queries whatever the data size (four when no reminder was ever sent): agencies (with
-    reachability and last reminder id), the reminders themselves, and three grouped aggregates
-    (proposals by agency and status; last edit of section texts; last upload).
-    """
-    minimum = edition.min_per_agency
-    last_reminder = (
-        ComplianceReminder.objects.filter(edition=edition, agency=OuterRef("pk"))
-        .order_by("-sent_at", "-id")
-        .values("pk")[:1]
-    )
-    agencies = list(
-        Agency.objects.active()
-        .select_related("parent")
-        .annotate(
-            has_operator=Exists(_reachable_operators().filter(agency=OuterRef("pk"))),
-            last_reminder_id=Subquery(last_reminder),
-        )
-        .order_by("name")
-    )
-    rows = {
-        agency.pk: AgencyRow(agency=agency, minimum=minimum, is_reachable=agency.has_operator)
-        for agency in agencies
-    }
-
-    reminder_ids = [a.last_reminder_id for a in agencies if a.last_reminder_id is not None]
-    if reminder_ids:
-        for reminder in ComplianceReminder.objects.filter(pk__in=reminder_ids).select_related(
-            "sent_by"
-        ):
-            rows[reminder.agency_id].last_reminder = reminder
-
-    def rows_of(agency_id, parent_id):
-        """The rows a proposal of this agency counts for: its own and its parent's."""
-        return [rows[pk] for pk in (agency_id, parent_id) if pk is not None and pk in rows]
-
-    per_agency = (
-        Proposal.objects.filter(edition=edition)
-        .values("agency_id", "agency__parent_id")
-        .annotate(
-            last=Max("updated_at"),
-            **{status: Count("pk", filter=Q(status=status)) for status in STATUS_COLUMNS},
-        )
-        .order_by()
-    )
-    for group in per_agency:
-        counts = {status: group[status] for status in STATUS_COLUMNS}
-        counted = sum(counts[status] for status in COUNTED_STATUSES)
-        for row in rows_of(group["agency_id"], group["agency__parent_id"]):
-            row._add(counts, group["last"])
-            if row.agency.pk != group["agency_id"]:
-                row.from_units += counted
-
-    # Writing texts and uploading files is activity too, even before anything is submitted.
-    for model, agency_path, when in (
-        (SectionAnswer, "proposal__agency", "updated_at"),
-        (Attachment, "proposal__agency", "uploaded_at"),
-    ):
-        latest = (
-            model.objects.filter(proposal__edition=edition)
-            .values(f"{agency_path}_id", f"{agency_path}__parent_id")
-            .annotate(last=Max(when))
-            .order_by()
-        )
-        for group in latest:
-            for row in rows_of(group[f"{agency_path}_id"], group[f"{agency_path}__parent_id"]):
-                row.touch(group["last"])
-
-    obligated_ids = {a.pk for a in agencies if a.is_obligated}
-    obligated = [rows[a.pk] for a in agencies if a.is_obligated]
-    obligated.sort(key=lambda row: (row.is_compliant, row.agency.name.casefold()))
-    others = [
-        rows[a.pk]
-        for a in agencies
-        if not a.is_obligated and (a.parent_id is None or a.parent_id not in obligated_ids)
-    ]
-    return ComplianceBoard(edition=edition, obligated=obligated, others=others)
+    """The board of `edition` (lazy: see `ComplianceBoard`)."""
+    return ComplianceBoard(edition)
 
 
 @dataclass
@@ -266,11 +606,16 @@ def send_compliance_reminders(edition: Edition, *, by, agencies=None, now=None) 
         )
     board = compliance_board(edition)
     if agencies is None:
-        targets = board.non_compliant()
+        targets = list(board.non_compliant())
     else:
+        agencies = list(agencies)
+        found = {
+            row.agency.pk: row
+            for row in board.rows(BoardFilters(agency_ids=tuple(a.pk for a in agencies)))
+        }
         targets, problems = [], []
         for agency in agencies:
-            row = board.row_for(agency.pk)
+            row = found.get(agency.pk)
             if row is None or not row.agency.is_obligated:
                 problems.append(
                     _("%(agency)s is not bound by the obligation.") % {"agency": agency.name}

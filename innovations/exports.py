@@ -91,7 +91,7 @@ def compliance_table(board: ComplianceBoard) -> Table:
         title = _("Compliance")
 
     def rows() -> Iterator[list]:
-        for row in board.obligated + board.others:
+        for row in board.rows():  # streamed in chunks, never the whole board in memory
             agency = row.agency
             yield [
                 agency.name,

@@ -73,7 +73,11 @@ def review_queue(edition, *, user, status=S.SUBMITTED, track_id=None, kind=None)
     if kind:
         queryset = queryset.filter(agency__kind=kind)
     return queryset.prefetch_related(
-        "answers", "attachments", "edition__sections", "innovation__sdgs"
+        # The checklist reads word counts, not the texts (a page holds 50 proposals' texts).
+        Prefetch("answers", queryset=SectionAnswer.objects.defer("text")),
+        "attachments",
+        "edition__sections",
+        "innovation__sdgs",
     ).order_by("submitted_at", "pk")
 
 

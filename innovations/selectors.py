@@ -20,6 +20,7 @@ from innovations.models import (
     Innovation,
     Proposal,
     ProposalStatusChange,
+    SectionAnswer,
     SectionTemplate,
 )
 
@@ -95,11 +96,13 @@ def attachment_visible_to(user, attachment: Attachment) -> bool:
 # --- What the pages show ---------------------------------------------------------------------
 
 
-def with_checklist_data(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
+def with_checklist_data(queryset: QuerySet[Proposal], *, texts=True) -> QuerySet[Proposal]:
     """Everything `submission_checklist` reads, in a fixed number of queries for any number of
-    proposals."""
+    proposals. `texts=False`: the answers without their texts (the checklist reads word counts;
+    a list page of proposals need not carry every text)."""
+    answers = SectionAnswer.objects.all() if texts else SectionAnswer.objects.defer("text")
     return queryset.prefetch_related(
-        "answers",
+        Prefetch("answers", queryset=answers),
         Prefetch("attachments", queryset=Attachment.objects.select_related("section")),
         "innovation__sdgs",
         Prefetch("edition__sections", queryset=SectionTemplate.objects.order_by("order", "id")),
@@ -228,7 +231,8 @@ def operator_summary(user, *, now=None) -> OperatorSummary:
     by_agency = {agency.pk: [] for agency in agencies}
     if edition is not None and agencies:
         proposals = with_checklist_data(
-            operator_proposals(user).filter(edition=edition).order_by("created_at", "pk")
+            operator_proposals(user).filter(edition=edition).order_by("created_at", "pk"),
+            texts=False,
         )
         for proposal in proposals:
             proposal.checklist = submission_checklist(proposal, now=now)

@@ -333,10 +333,13 @@ class ProposalEditView(ProposalMixin, TemplateView):
                 % {"status": self.proposal.get_status_display()},
             )
             return redirect("innovations:proposal_detail", pk=self.proposal.pk)
-        return self.render_to_response(self.editor_context(self.build_forms(self.proposal)))
+        # The proposal was just loaded (with everything the page shows) by dispatch.
+        forms = self.build_forms(self.proposal)
+        return self.render_to_response(self.editor_context(forms, proposal=self.proposal))
 
-    def editor_context(self, forms, **extra):
-        proposal = self.reload()
+    def editor_context(self, forms, *, proposal=None, **extra):
+        """The page's context; after a POST changed things the proposal is read again."""
+        proposal = proposal or self.reload()
         context = self.get_context_data(**self.proposal_context(proposal))
         context.update(forms)
         context.update(extra)

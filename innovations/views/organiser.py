@@ -18,7 +18,15 @@ from agencies.permissions import (
     OrganiserRequiredMixin,
     is_organiser,
 )
-from innovations.compliance import compliance_board, deadline_wib, send_compliance_reminders
+from innovations.compliance import (
+    PAGE_SIZE,
+    STATUS_MET,
+    STATUS_MISSING,
+    BoardFilters,
+    compliance_board,
+    deadline_wib,
+    send_compliance_reminders,
+)
 from innovations.enums import ProposalStatus as S
 from innovations.exports import compliance_table, csv_response, proposals_table, xlsx_response
 from innovations.models import Edition, Proposal
@@ -70,7 +78,7 @@ class ReviewQueueView(OrganiserRequiredMixin, EditionChoiceMixin, ListView):
 
     template_name = "innovations/organiser/queue.html"
     context_object_name = "proposals"
-    paginate_by = 50
+    paginate_by = 25  # oldest first: the organiser works from the top
 
     def get_filters(self):
         if not hasattr(self, "_filters"):
@@ -263,36 +271,48 @@ class RejectView(DecisionView):
 
 
 class ComplianceBoardView(DashboardReaderRequiredMixin, EditionChoiceMixin, TemplateView):
-    """Every obligated agency and how far it is; leadership reads it, organisers also act."""
+    """Every obligated agency and how far it is; leadership reads it, organisers also act.
+
+    The totals are the whole edition's; the lists are paginated (`page` for the obligated
+    agencies, `others_page` for the others) and filtered by kind, compliance (`status`) and
+    agency name (`q`). A fixed number of queries whatever the size (see `ComplianceBoard.page`).
+    """
 
     template_name = "innovations/organiser/board.html"
+    paginate_by = PAGE_SIZE
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         edition = self.get_edition()
-        kind = self.request.GET.get("kind", "")
-        kind = kind if kind in AgencyKind.values else ""
-        only_missing = self.request.GET.get("missing") == "1"
-        board = compliance_board(edition) if edition else None
-        obligated = others = []
-        if board is not None:
-            obligated = [
-                row
-                for row in board.obligated
-                if (not kind or row.agency.kind == kind)
-                and (not only_missing or not row.is_compliant)
-            ]
-            others = [row for row in board.others if not kind or row.agency.kind == kind]
+        filters = BoardFilters.from_query(self.request.GET)
+        board = None
+        if edition is not None:
+            board = compliance_board(edition).page(
+                filters,
+                number=self.request.GET.get("page"),
+                others_number=self.request.GET.get("others_page"),
+                per_page=self.paginate_by,
+            )
         now = timezone.now()
         context.update(
             edition=edition,
             editions=self.get_editions(),
             board=board,
-            obligated=obligated,
-            others=[] if only_missing else others,
+            summary=board.summary if board else None,
+            obligated_page=board.obligated if board else None,
+            others_page=board.others if board else None,
+            obligated=board.obligated.object_list if board else [],
+            others=board.others.object_list if board else [],
             kinds=AgencyKind.choices,
-            kind=kind,
-            only_missing=only_missing,
+            kind=filters.kind,
+            status=filters.status,
+            statuses=[
+                (STATUS_MISSING, _("Only agencies not yet compliant")),
+                (STATUS_MET, _("Only agencies that have met the obligation")),
+            ],
+            search=filters.search,
+            only_missing=filters.status == STATUS_MISSING,
+            shows_others=filters.shows_others,
             can_act=is_organiser(self.request.user),
             can_remind=edition is not None and now < edition.submission_closes_at,
             deadline=deadline_wib(edition) if edition else "",

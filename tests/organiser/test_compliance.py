@@ -1,4 +1,5 @@
 import datetime
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,15 @@ from django.utils.formats import date_format
 
 from agencies.enums import AgencyKind
 from innovations.compliance import compliance_board, send_compliance_reminders
+from innovations.enums import AttachmentKind
 from innovations.enums import ProposalStatus as S
-from innovations.models import ComplianceReminder, SectionAnswer
-from innovations.services import WorkflowError
+from innovations.models import Attachment, ComplianceReminder, Proposal, SectionAnswer
+from innovations.services import (
+    WorkflowError,
+    add_attachment,
+    remove_attachment,
+    save_proposal_draft,
+)
 from tests.factories import (
     make_agency,
     make_edition,
@@ -20,6 +27,8 @@ from tests.factories import (
     make_organiser,
     make_proposal,
     make_user,
+    png_bytes,
+    uploaded,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,16 +107,73 @@ def test_board_counts_changes_requested_and_respects_the_editions_minimum():
     ]
 
 
-def test_board_last_activity_includes_text_edits():
+def test_board_last_activity_follows_text_saves_uploads_and_removals():
+    """The board reads Proposal.updated_at alone: the services move it on every save of the
+    texts and every upload or removal of a file (no scan of the edition's texts and files)."""
     edition = make_edition()
     agency = make_agency("Dinas Sosial")
-    proposal = make_proposal(edition, agency=agency)
-    later = timezone.now() + timedelta(hours=3)
-    SectionAnswer.objects.filter(pk=proposal.answers.first().pk).update(updated_at=later)
+    operator = make_operator(agency)
+    proposal = make_proposal(edition, agency=agency, complete=False)
+    long_ago = timezone.now() - timedelta(days=30)
+    Proposal.objects.filter(pk=proposal.pk).update(updated_at=long_ago)
 
-    (row,) = compliance_board(edition).obligated
+    def last_activity():
+        (row,) = compliance_board(edition).obligated
+        return row.last_activity
 
-    assert row.last_activity == later
+    assert last_activity() == long_ago
+    save_proposal_draft(proposal, by=operator, answers={"ringkasan": "Satu dua tiga"})
+    after_text = last_activity()
+    assert after_text > long_ago
+    assert after_text >= SectionAnswer.objects.get(proposal=proposal).updated_at
+
+    Proposal.objects.filter(pk=proposal.pk).update(updated_at=long_ago)
+    photo = add_attachment(
+        proposal,
+        kind=AttachmentKind.PHOTO,
+        uploaded_file=uploaded("foto.png", png_bytes(), "image/png"),
+        by=operator,
+    )
+    assert last_activity() >= Attachment.objects.get(pk=photo.pk).uploaded_at > long_ago
+
+    Proposal.objects.filter(pk=proposal.pk).update(updated_at=long_ago)
+    remove_attachment(photo, by=operator)
+    assert last_activity() > long_ago
+
+
+def test_migration_brings_updated_at_up_to_the_newest_text_and_file():
+    """0005 moves older rows forward once, so the board's last activity stays what it was."""
+    from django.apps import apps
+
+    backfill = importlib.import_module(
+        "innovations.migrations.0005_proposal_updated_at_covers_texts_and_files"
+    )
+    edition = make_edition()
+    texts_newer = make_proposal(edition)
+    file_newest = make_proposal(edition)
+    up_to_date = make_proposal(edition)
+    base = timezone.now() - timedelta(days=10)
+    Proposal.objects.update(updated_at=base)
+    SectionAnswer.objects.update(updated_at=base - timedelta(days=1))
+    Attachment.objects.update(uploaded_at=base - timedelta(days=1))
+    SectionAnswer.objects.filter(pk=texts_newer.answers.first().pk).update(
+        updated_at=base + timedelta(hours=1)
+    )
+    SectionAnswer.objects.filter(pk=file_newest.answers.first().pk).update(
+        updated_at=base + timedelta(hours=2)
+    )
+    Attachment.objects.filter(pk=file_newest.attachments.first().pk).update(
+        uploaded_at=base + timedelta(hours=3)
+    )
+
+    backfill.forwards(apps, None)
+
+    stored = dict(Proposal.objects.values_list("pk", "updated_at"))
+    assert (stored[texts_newer.pk], stored[file_newest.pk], stored[up_to_date.pk]) == (
+        base + timedelta(hours=1),
+        base + timedelta(hours=3),
+        base,
+    )
 
 
 def test_board_page_shows_totals_line_and_sections(client, city):
@@ -163,9 +229,9 @@ def test_board_query_count_does_not_grow_with_rows(client, django_assert_num_que
     make_agency("Perumda Pasar", kind=AgencyKind.PERUMDA, obligated=False)
     client.force_login(organiser)
 
-    # session, user, permissions (2), editions, agencies, reminders, proposals, texts, files,
-    # groups for the navigation
-    with django_assert_num_queries(11):
+    # session, user, permissions (2), editions, summary with the page's agencies (one
+    # statement), the agencies, their proposals, their reminders, groups for the navigation
+    with django_assert_num_queries(10):
         response = client.get(BOARD, {"edition": edition.slug})
 
     assert len(response.context["obligated"]) == agency_count
