@@ -93,6 +93,18 @@ class Edition(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        was_published = (
+            Edition.objects.filter(pk=self.pk).values_list("is_published", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if was_published is not None and was_published != self.is_published:
+            from innovations.public_year import refresh_public_years
+
+            refresh_public_years(edition_id=self.pk)
+
     def is_open_for_submission(self, now=None) -> bool:
         now = now or timezone.now()
         return self.submission_opens_at <= now < self.submission_closes_at
@@ -232,6 +244,13 @@ class Innovation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The year of the newest published edition in which one of its proposals was verified, or
+    # None while it has no public entry: written by innovations.public_year whenever a proposal's
+    # status or an edition's publication changes, so that the public registry (newest first) is a
+    # range of an index rather than a sort of every innovation per request.
+    public_year = models.PositiveSmallIntegerField(
+        _("latest public edition"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("innovation")
@@ -242,10 +261,31 @@ class Innovation(models.Model):
                 fields=["agency", "name"], name="innovation_name_unique_in_agency"
             ),
         ]
-        indexes = [models.Index(fields=["acronym"], name="innovation_acronym_idx")]
+        indexes = [
+            models.Index(fields=["acronym"], name="innovation_acronym_idx"),
+            models.Index(
+                F("public_year").desc(),
+                "acronym",
+                "name",
+                "id",
+                name="innovation_registry_idx",
+                condition=Q(public_year__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.acronym or self.name
+
+    def save(self, *args, **kwargs):
+        # public_year is written only by innovations.public_year: saving an instance loaded
+        # before it changed (an edit form, the admin) must not write back the old value.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "public_year"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def title(self):

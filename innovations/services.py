@@ -31,6 +31,7 @@ from innovations.models import (
     ProposalStatusChange,
     SectionAnswer,
 )
+from innovations.public_year import refresh_public_years
 from innovations.validators import check_upload, count_words
 
 logger = logging.getLogger(__name__)
@@ -196,6 +197,8 @@ def transition_proposal(
         locked.submitted_at = now
         fields.append("submitted_at")
     locked.save(update_fields=fields)
+    if S.VERIFIED in (previous, to):
+        refresh_public_years(innovation_ids=[locked.innovation_id])
     ProposalStatusChange.objects.create(
         proposal=locked, from_status=previous, to_status=to, by=by, at=now, note=note
     )
@@ -658,6 +661,8 @@ def add_attachment(
     for old in replaced:
         _delete_files_on_commit(old.file, old.thumbnail)
         old.delete()
+    # An upload is activity: the compliance board's "last activity" reads updated_at only.
+    locked.save(update_fields=["updated_at"])
     return attachment
 
 
@@ -668,13 +673,14 @@ def remove_attachment(attachment: Attachment, *, by) -> None:
     Side effects: locks the proposal row, deletes the Attachment row, and deletes the file and its
     thumbnail from storage after commit. Raises WorkflowError when the state or the user is refused.
     """
-    _lock_editable(attachment.proposal, by)
+    locked = _lock_editable(attachment.proposal, by)
     current = Attachment.objects.filter(pk=attachment.pk, proposal_id=attachment.proposal_id)
     found = current.first()
     if found is None:
         return  # already removed, e.g. a double click: nothing to do
     _delete_files_on_commit(found.file, found.thumbnail)
     found.delete()
+    locked.save(update_fields=["updated_at"])  # activity, as for an upload
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -311,16 +311,17 @@ def registry(filters: RegistryFilters | None = None) -> QuerySet[Innovation]:
         entries = entries.filter(
             Exists(public_awards().filter(proposal_id=OuterRef("pk"), kind=filters.result))
         )
-    newest = (
-        Proposal.objects.filter(public_proposal_q(), innovation_id=OuterRef("pk"))
-        .order_by("-edition__year")
-        .values("edition__year")[:1]
-    )
+    # Innovation.public_year is the newest public edition (innovations.public_year keeps it), so
+    # the newest-first order is a walk of the partial index innovation_registry_idx; an
+    # innovation has a public entry exactly when it has a public_year, so the entries are
+    # checked only when a filter narrows them.
     queryset = (
-        Innovation.objects.filter(Exists(entries))
+        Innovation.objects.filter(public_year__isnull=False)
         .select_related("agency")
-        .annotate(latest_year=Subquery(newest))
+        .annotate(latest_year=F("public_year"))
     )
+    if filters.edition or filters.track or filters.result:
+        queryset = queryset.filter(Exists(entries))
     for term in filters.q.split()[:8]:
         queryset = queryset.filter(_search_condition(term))
     if filters.kind:
@@ -330,7 +331,7 @@ def registry(filters: RegistryFilters | None = None) -> QuerySet[Innovation]:
     if filters.digital is not None:
         queryset = queryset.filter(is_digital=filters.digital)
     return queryset.prefetch_related(*_entries_prefetch()).order_by(
-        "-latest_year", "acronym", "name", "pk"
+        "-public_year", "acronym", "name", "pk"
     )
 
 

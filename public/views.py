@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
@@ -14,6 +15,7 @@ from agencies.permissions import OrganiserRequiredMixin
 from innovations.exports import csv_response
 from innovations.models import Edition
 from public import selectors
+from public.cache import cached_public_page
 from public.exports import vote_counts, vote_counts_table
 from public.forms import RegistryFilterForm, VoteForm
 from public.models import FavouriteVoteWindow
@@ -47,6 +49,7 @@ class MetaMixin:
         return context
 
 
+@method_decorator(cached_public_page, name="get")
 class HomeView(MetaMixin, TemplateView):
     """The current edition and its calendar, announcements, the latest shortlist and the
     headline figures."""
@@ -80,6 +83,7 @@ class HomeView(MetaMixin, TemplateView):
         return context
 
 
+@method_decorator(cached_public_page, name="get")
 class RegistryView(MetaMixin, ListView):
     """Every published innovation, searchable and filterable, newest edition first."""
 
@@ -117,6 +121,7 @@ class RegistryView(MetaMixin, ListView):
         return context
 
 
+@method_decorator(cached_public_page, name="get")
 class InnovationView(MetaMixin, DetailView):
     template_name = "public/innovation.html"
     context_object_name = "innovation"
@@ -142,6 +147,7 @@ class InnovationView(MetaMixin, DetailView):
         }
 
 
+@method_decorator(cached_public_page, name="get")
 class AgencyView(MetaMixin, DetailView):
     template_name = "public/agency.html"
     context_object_name = "agency"
@@ -168,6 +174,7 @@ class AgencyView(MetaMixin, DetailView):
         }
 
 
+@method_decorator(cached_public_page, name="get")
 class ResultsIndexView(MetaMixin, ListView):
     template_name = "public/results_index.html"
     context_object_name = "editions"
@@ -182,6 +189,7 @@ class ResultsIndexView(MetaMixin, ListView):
         }
 
 
+@method_decorator(cached_public_page, name="get")
 class ResultsView(MetaMixin, DetailView):
     """Per track, the confirmed shortlist with its decree; "not published yet" otherwise."""
 

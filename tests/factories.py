@@ -28,6 +28,7 @@ from innovations.models import (
     SustainableDevelopmentGoal,
     Track,
 )
+from innovations.public_year import refresh_public_years
 from innovations.services import add_default_sections
 
 _seq = itertools.count(1)
@@ -216,6 +217,8 @@ def make_proposal(
     if status != ProposalStatus.DRAFT:
         Proposal.objects.filter(pk=proposal.pk).update(status=status, submitted_at=timezone.now())
         proposal.refresh_from_db()
+        # As the workflow does: the registry's order (Innovation.public_year).
+        refresh_public_years(innovation_ids=[innovation.pk])
     return proposal
 
 

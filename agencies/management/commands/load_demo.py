@@ -29,6 +29,10 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"Loading {name} ...")
             import_module(name).load(stdout=self.stdout)
+        # Proposals were written directly (not through the workflow): the registry's order.
+        from innovations.public_year import refresh_public_years
+
+        refresh_public_years()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Password of every demo account: demo-kiks-2021")
         )
