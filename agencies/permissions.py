@@ -7,18 +7,24 @@ from django.utils.functional import SimpleLazyObject
 from agencies.enums import Role
 
 
-def roles_of(user) -> frozenset[str]:
-    """The site-wide roles of a user (lazily, one query, only if the page asks)."""
-
-    def compute():
-        if not user.is_authenticated:
-            return frozenset()
+def _roles(user) -> frozenset[str]:
+    """The user's roles from their groups: one query, remembered on the user object (which lives
+    as long as the request), so the role checks and the navigation share it."""
+    if not user.is_authenticated:
+        return frozenset()
+    roles = getattr(user, "_kiks_roles", None)
+    if roles is None:
         names = set(user.groups.values_list("name", flat=True))
         if user.is_superuser:
             names.add(Role.ORGANISER)
-        return frozenset(str(name) for name in names if name in Role.values)
+        roles = frozenset(str(name) for name in names if name in Role.values)
+        user._kiks_roles = roles
+    return roles
 
-    return SimpleLazyObject(compute)
+
+def roles_of(user) -> frozenset[str]:
+    """The site-wide roles of a user (lazily, one query, only if the page asks)."""
+    return SimpleLazyObject(lambda: _roles(user))
 
 
 def is_organiser(user) -> bool:
@@ -30,9 +36,7 @@ def can_view_dashboards(user) -> bool:
 
 
 def is_judge(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name=Role.JUDGE).exists()
-    )
+    return user.is_authenticated and (user.is_superuser or Role.JUDGE in _roles(user))
 
 
 class RoleRequiredMixin(AccessMixin):

@@ -5,7 +5,7 @@ Each returns a fixed number of queries whatever the number of rows.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from agencies.enums import MembershipRole
@@ -30,22 +30,114 @@ from judging.models import (
 # --- schedule -----------------------------------------------------------------------------------
 
 
-def schedule(stage) -> tuple[list[InterviewSlot], list[StageResult]]:
-    """The stage's slots in time order, and the entries still without a slot. Two queries."""
+# A stage with at most this many entries offers them in a select; above it the organiser types the
+# entry's number or acronym. Interviews are normally held for a short list (the Top Six).
+SCHEDULE_SELECT_UP_TO = 100
+# How many entries without a slot the schedule pages name; the rest is a count.
+UNSCHEDULED_SHOWN = 50
+
+
+@dataclass
+class Schedule:
+    """The interview schedule of a stage, bounded whatever the number of entries.
+
+    `slots`: every slot in time order (one panel hears one entry at a time, so they are few).
+    `entries_count`: the stage's entries; `unscheduled_count`: those without a slot, of which
+    `unscheduled` names at most UNSCHEDULED_SHOWN (by acronym on a small stage, else by number:
+    `unscheduled_by_number`). `choices`: every entry, for the slot form's select, when the stage
+    has at most SCHEDULE_SELECT_UP_TO entries; None above (the form takes a typed entry).
+    """
+
+    slots: list[InterviewSlot]
+    entries_count: int
+    unscheduled_count: int
+    unscheduled: list[StageResult]
+    choices: list[Proposal] | None
+
+    @property
+    def unscheduled_more(self) -> int:
+        return self.unscheduled_count - len(self.unscheduled)
+
+    @property
+    def unscheduled_by_number(self) -> bool:
+        return self.choices is None
+
+
+def _by_acronym(proposal):
+    return (proposal.innovation.acronym, proposal.pk)
+
+
+def schedule(stage) -> Schedule:
+    """The stage's schedule (see Schedule). Three queries whatever the number of entries: the
+    slots, the count of entries, and the entries without a slot: all of them on a small stage
+    (at most SCHEDULE_SELECT_UP_TO), else the first UNSCHEDULED_SHOWN by number (an index range)."""
+    related = ("proposal__innovation", "proposal__agency", "proposal__track")
     slots = list(
         InterviewSlot.objects.filter(stage=stage)
-        .select_related("proposal__innovation", "proposal__agency", "proposal__track")
+        .select_related(*related)
+        .annotate(
+            is_entry=Exists(
+                StageResult.objects.filter(stage=stage, proposal_id=OuterRef("proposal_id"))
+            )
+        )
         .order_by("starts_at", "pk")
     )
-    scheduled = {slot.proposal_id for slot in slots}
-    entries = [
-        entry
-        for entry in StageResult.objects.filter(stage=stage)
-        .select_related("proposal__innovation", "proposal__agency", "proposal__track")
-        .order_by("proposal__track__order", "proposal__innovation__acronym")
-        if entry.proposal_id not in scheduled
-    ]
-    return slots, entries
+    scheduled = [slot.proposal for slot in slots if slot.is_entry]
+    entries_count = StageResult.objects.filter(stage=stage).count()
+    unscheduled = (
+        StageResult.objects.filter(stage=stage)
+        .exclude(
+            Exists(InterviewSlot.objects.filter(stage=stage, proposal_id=OuterRef("proposal_id")))
+        )
+        .order_by("proposal_id")
+    )
+    if entries_count <= SCHEDULE_SELECT_UP_TO:
+        # Every entry is at hand: those without a slot all come, those with one are the slots'.
+        first = sorted(
+            unscheduled.select_related(*related)[:SCHEDULE_SELECT_UP_TO],
+            key=lambda entry: (entry.proposal.track.order, *_by_acronym(entry.proposal)),
+        )
+        choices = sorted([entry.proposal for entry in first] + scheduled, key=_by_acronym)
+    else:
+        # Named by acronym and number only: the fewest joins, in the order of the index.
+        first = list(
+            unscheduled.select_related("proposal__innovation").only(
+                "stage_id", "proposal_id", "proposal__innovation__acronym"
+            )[:UNSCHEDULED_SHOWN]
+        )
+        choices = None
+    return Schedule(
+        slots=slots,
+        entries_count=entries_count,
+        unscheduled_count=max(entries_count - len(scheduled), 0),
+        unscheduled=first[:UNSCHEDULED_SHOWN],
+        choices=choices,
+    )
+
+
+def find_entries(stage, text: str, limit: int = 6) -> list[StageResult]:
+    """The stage's entries a typed reference may mean: the entry's number (its proposal's, "123"
+    or "#123") or its innovation's acronym in any case. At most `limit`, by number. Two queries
+    (the edition's proposals of that acronym, then the stage's entries among them and the
+    number), each an index lookup but the acronym's scan of the innovations."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    ids = list(
+        Proposal.objects.filter(edition_id=stage.edition_id, innovation__acronym__iexact=text)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: limit * 10]
+    )
+    number = text.removeprefix("#").strip()
+    if number.isascii() and number.isdigit() and len(number) <= 18:
+        ids.append(int(number))
+    if not ids:
+        return []
+    return list(
+        StageResult.objects.filter(stage=stage, proposal_id__in=ids)
+        .select_related("proposal__innovation", "proposal__agency")
+        .order_by("proposal_id")[:limit]
+    )
 
 
 def operated_agency_ids(user):

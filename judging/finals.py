@@ -43,6 +43,7 @@ from judging.services import (
     _require_organiser,
     previous_stage,
 )
+from public import cache as public_cache
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -464,6 +465,7 @@ def compute_final_results(edition, *, now=None) -> list[FinalEntry]:
     FinalEntry.objects.bulk_create([e for e in entries if e.pk is None])
     existing_rows = [e for e in entries if e.pk is not None]
     FinalEntry.objects.bulk_update(existing_rows, [*fields, "computed_at"])
+    public_cache.bump()  # bulk writes send no signals
     return entries
 
 

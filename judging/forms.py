@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Edition
 from judging.enums import StageKind
+from judging.final_selectors import find_entries
 from judging.models import Stage
 from judging.selectors import judge_users
 from judging.services import criteria_problems
@@ -282,7 +283,14 @@ class ShortlistForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    """An entry's interview slot: date, start time (WIB), durations, place or video-call link."""
+    """An entry's interview slot: the entry, date, start time (WIB), durations, place or
+    video-call link.
+
+    The entry is a select of `choices` (the stage's proposals) on a small stage. On a large one
+    (`choices` None) it is a text field: the organiser types the entry's number or its innovation's
+    acronym, resolved among the stage's entries; unknown or ambiguous is a field error. Either way
+    a valid form holds the chosen Proposal in `proposal` (the field's cleaned value is its pk).
+    """
 
     proposal = forms.TypedChoiceField(label=_("Entry"), coerce=int)
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -300,12 +308,56 @@ class SlotForm(forms.Form):
         label=_("Video-call link"), max_length=500, required=False, assume_scheme="https"
     )
 
-    def __init__(self, *args, entries, **kwargs):
+    def __init__(self, *args, stage, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].choices = [
-            (entry.proposal_id, f"{entry.proposal.innovation.acronym} · {entry.proposal.agency}")
-            for entry in entries
-        ]
+        self.stage = stage
+        self.proposal = None
+        self.typed = choices is None
+        if self.typed:
+            self.fields["proposal"] = forms.CharField(
+                label=_("Entry"),
+                max_length=60,
+                help_text=_("Type the entry's number (as in #123) or its innovation's acronym."),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            )
+            self.proposals = {}
+        else:
+            self.proposals = {proposal.pk: proposal for proposal in choices}
+            self.fields["proposal"].choices = [
+                (proposal.pk, f"{proposal.innovation.acronym} · {proposal.agency}")
+                for proposal in choices
+            ]
+
+    def clean_proposal(self):
+        value = self.cleaned_data["proposal"]
+        if not self.typed:
+            self.proposal = self.proposals[value]
+            return value
+        matches = find_entries(self.stage, value)
+        if not matches:
+            raise forms.ValidationError(
+                _("No entry of this stage has the number or acronym “%(value)s”."),
+                code="unknown",
+                params={"value": value},
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                _(
+                    "Several entries of this stage match “%(value)s”: %(entries)s. Type the "
+                    "number of the one you mean."
+                ),
+                code="ambiguous",
+                params={
+                    "value": value,
+                    "entries": ", ".join(
+                        f"#{entry.proposal_id} {entry.proposal.innovation.acronym} "
+                        f"({entry.proposal.agency})"
+                        for entry in matches
+                    ),
+                },
+            )
+        self.proposal = matches[0].proposal
+        return self.proposal.pk
 
     def clean(self):
         cleaned = super().clean()

@@ -478,6 +478,19 @@ class StageResult(models.Model):
     normalised = models.DecimalField(_("normalised score"), null=True, **FIGURE_DIGITS)
     heaviest = models.DecimalField(_("score on the heaviest criterion"), null=True, **FIGURE_DIGITS)
     rank = models.PositiveIntegerField(_("rank in the track"), null=True)
+    # The ranking order, materialised (judging.ranking_order): the entry's track (a copy of the
+    # proposal's, refreshed with every computation) and its place in the track's list (1..n: ranked
+    # entries by rank, then unscored ones; ties by acronym), so that a page of the ranking is an
+    # index range whatever the stage's size.
+    track = models.ForeignKey(
+        Track,
+        verbose_name=_("track"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    place = models.PositiveIntegerField(_("place in the ranking list"), null=True, editable=False)
     tie_break = models.CharField(
         _("tie broken by"), max_length=20, choices=TieBreak.choices, blank=True
     )
@@ -514,7 +527,10 @@ class StageResult(models.Model):
                 name="stage_result_scored_has_mean",
             ),
         ]
-        indexes = [models.Index(fields=["stage", "decision"], name="stage_result_decision_idx")]
+        indexes = [
+            models.Index(fields=["stage", "decision"], name="stage_result_decision_idx"),
+            models.Index(fields=["stage", "track", "place"], name="stage_result_place_idx"),
+        ]
 
     def __str__(self):
         return f"{self.proposal} · {self.stage}"

@@ -6,9 +6,11 @@ apps ask `judge_can_see_proposal` (e.g. the attachment download view of innovati
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -18,13 +20,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 
 from agencies.enums import Role
 from agencies.models import Membership
-from innovations.models import Proposal
+from innovations.models import Proposal, Track
 from judging.enums import RankBy, ScoreVisibility, SheetStatus
 from judging.models import (
     Assignment,
@@ -54,22 +55,45 @@ def _agency_tree_q(prefix: str, agencies) -> Q:
     )
 
 
-def conflict_q(judge, *, prefix: str = "") -> Q:
+def _agency_subtree_q(agencies) -> Q:
+    """Agencies that are among `agencies`, or their units, or the units' units."""
+    return Q(pk__in=agencies) | Q(parent_id__in=agencies) | Q(parent__parent_id__in=agencies)
+
+
+def conflict_q(judge, *, prefix: str = "", edition_id: int | None = None) -> Q:
     """A filter on proposals (or, with `prefix="proposal__"`, on rows pointing at one) matching the
     proposals the judge is in conflict with.
 
     Automatic: the judge is an active member of the proposal's agency or of an agency above it.
     Declared: a Conflict row for the proposal, or for its agency (or one above) in its edition.
+
+    With `edition_id` (every proposal filtered is of that edition, e.g. one stage's entries), the
+    conflicted agencies are one uncorrelated subquery and the rows are anti-joined on their
+    proposal key, instead of subqueries per proposal row (a scan of every proposal at national
+    scale).
     """
+    from agencies.models import Agency
     from judging.models import Conflict
 
     member_of = Membership.objects.filter(user=judge, is_active=True).values("agency_id")
-    declared_agencies = Conflict.objects.filter(
-        judge=judge, agency__isnull=False, edition_id=OuterRef(f"{prefix}edition_id")
-    ).values("agency_id")
     declared_proposals = Conflict.objects.filter(judge=judge, proposal__isnull=False).values(
         "proposal_id"
     )
+    if edition_id is not None:
+        declared_agencies = Conflict.objects.filter(
+            judge=judge, agency__isnull=False, edition_id=edition_id
+        ).values("agency_id")
+        conflicted = Agency.objects.filter(
+            _agency_subtree_q(member_of) | _agency_subtree_q(declared_agencies)
+        ).values("pk")
+        # An anti-join on the proposal key: the rows filtered are matched against the (few)
+        # proposals of conflicted agencies, never against the whole proposal table.
+        key = prefix.removesuffix("__") + "_id" if prefix else "pk"  # proposal__ -> proposal_id
+        of_conflicted = Proposal.objects.filter(pk=OuterRef(key), agency_id__in=conflicted)
+        return Q(**{f"{key}__in": declared_proposals}) | Q(Exists(of_conflicted))
+    declared_agencies = Conflict.objects.filter(
+        judge=judge, agency__isnull=False, edition_id=OuterRef(f"{prefix}edition_id")
+    ).values("agency_id")
     pk = f"{prefix}pk" if prefix else "pk"
     return (
         Q(**{f"{pk}__in": declared_proposals})
@@ -174,16 +198,66 @@ def has_signed_declaration(user, stage) -> bool:
     ).exists()
 
 
+CONFLICTS_SQL = """
+SELECT 'agency', a.id
+  FROM agencies_agency a
+  LEFT JOIN agencies_agency up ON up.id = a.parent_id
+ WHERE a.id IN (SELECT agency_id FROM roots)
+    OR a.parent_id IN (SELECT agency_id FROM roots)
+    OR up.parent_id IN (SELECT agency_id FROM roots)
+UNION ALL
+SELECT 'proposal', proposal_id
+  FROM judging_conflict
+ WHERE judge_id = %s AND proposal_id IS NOT NULL
+"""
+ROOTS_SQL = """
+WITH roots AS (
+    SELECT agency_id FROM agencies_membership WHERE user_id = %s AND is_active
+    UNION
+    SELECT agency_id FROM judging_conflict
+     WHERE judge_id = %s AND edition_id = %s AND agency_id IS NOT NULL
+)
+"""
+
+
+def judge_conflicts(user, edition_id) -> tuple[frozenset[int], frozenset[int]]:
+    """(agencies, proposals) the judge is in conflict with in an edition: the agencies the judge
+    is an active member of or declared, with their units and the units' units (automatic and
+    declared conflicts, as conflict_q defines them), and the proposals declared one by one.
+
+    One small query, remembered on the user object for the request: the judge's pages filter
+    with the (usually empty) lists instead of building and planning the conflict subqueries."""
+    memo = user.__dict__.setdefault("_kiks_conflicts", {})
+    if edition_id not in memo:
+        agencies, proposals = set(), set()
+        with connection.cursor() as cursor:
+            cursor.execute(ROOTS_SQL + CONFLICTS_SQL, [user.pk, user.pk, edition_id, user.pk])
+            for kind, pk in cursor.fetchall():
+                (agencies if kind == "agency" else proposals).add(pk)
+        memo[edition_id] = (frozenset(agencies), frozenset(proposals))
+    return memo[edition_id]
+
+
 def assignments_for_judge(user, stage) -> QuerySet:
     """The judge's entries in a stage, in the judge's own random order, with sheets and what the
     list shows. Excluded (conflicted) entries are left out."""
-    return (
-        Assignment.objects.filter(stage=stage, judge=user)
-        .exclude(sheet__excluded=True)
-        .exclude(conflict_q(user, prefix="proposal__"))
-        .select_related("sheet", "proposal__innovation", "proposal__agency", "proposal__track")
-        .order_by("position", "pk")
+    queryset = Assignment.objects.filter(stage=stage, judge=user).exclude(sheet__excluded=True)
+    agencies, proposals = judge_conflicts(user, stage.edition_id)
+    if proposals:
+        queryset = queryset.exclude(proposal_id__in=proposals)
+    if agencies:
+        queryset = queryset.exclude(proposal__agency_id__in=agencies)
+    return queryset.select_related(
+        "sheet", "proposal__innovation", "proposal__agency", "proposal__track"
+    ).order_by("position", "pk")
+
+
+def judge_progress(assignments) -> tuple[int, int]:
+    """(entries, submitted) of a judge's assignments (assignments_for_judge), in one query."""
+    figures = assignments.order_by().aggregate(
+        total=Count("pk"), scored=Count("pk", filter=Q(sheet__status=SheetStatus.SUBMITTED))
     )
+    return figures["total"], figures["scored"]
 
 
 def proposals_visible_to_judge(user, stage=None) -> QuerySet:
@@ -396,6 +470,37 @@ def excluded_sheets_needing_reassignment(stage) -> QuerySet:
 
 
 RANKING_PAGE_SIZE = 250
+# What a page of the ranking reads (the rows are many; the rest of each row stays in the database).
+RANKING_PAGE_FIELDS = (
+    "stage_id",
+    "proposal_id",
+    "track_id",
+    "place",
+    "judges_counted",
+    "mean",
+    "median",
+    "spread",
+    "normalised",
+    "heaviest",
+    "rank",
+    "tie_break",
+    "spread_flagged",
+    "decision",
+    "proposal__innovation__acronym",
+    "proposal__agency__name",
+    "proposal__track__name",
+    "proposal__track__order",
+    "proposal__track__shortlist_size",
+    "proposal__submitted_at",
+)
+
+
+class RankedSheet(NamedTuple):
+    """A sheet as a ranking row shows it."""
+
+    username: str
+    total: Decimal | None
+    excluded: bool
 
 
 def ranking_rows(stage, *, track_id=None, offset: int = 0, limit: int | None = None):
@@ -403,35 +508,55 @@ def ranking_rows(stage, *, track_id=None, offset: int = 0, limit: int | None = N
 
     With `limit`, at most that many rows per track (after `offset`, for paging); with `track_id`,
     that track only. Each row carries `track_size` (the track's entries in the stage) and
-    `sheets`: every sheet of the entry that has a total or was excluded (judge, total,
-    normalised, excluded), loaded in one query for the rows shown.
+    `sheets`: every sheet of the entry that has a total or was excluded, as (judge's username,
+    total, excluded) by username, loaded in one query for the rows shown.
     """
-    queryset = StageResult.objects.filter(stage=stage)
-    if track_id is not None:
-        queryset = queryset.filter(proposal__track_id=track_id)
-    order = [F("rank").asc(nulls_last=True), F("proposal__innovation__acronym").asc(), "pk"]
-    queryset = queryset.select_related(
+    queryset = StageResult.objects.filter(stage=stage).select_related(
         "proposal__innovation", "proposal__agency", "proposal__track"
-    ).order_by("proposal__track__order", "proposal__track_id", *order)
-    if limit is not None:
-        track = [F("proposal__track_id")]
-        queryset = queryset.annotate(
-            place=Window(RowNumber(), partition_by=track, order_by=order),
-            track_size=Window(Count("pk"), partition_by=track),
-        ).filter(place__gt=offset, place__lte=offset + limit)
+    )
+    sizes: dict[int, int] = {}
+    if limit is None:
+        if track_id is not None:
+            queryset = queryset.filter(proposal__track_id=track_id)
+        queryset = queryset.order_by(
+            "proposal__track__order",
+            "proposal__track_id",
+            F("rank").asc(nulls_last=True),
+            F("proposal__innovation__acronym").asc(),
+            "pk",
+        )
+    else:
+        # A page is a range of the materialised order (judging.ranking_order): the same cost at
+        # 60 or 36,000 entries. The size of each track is its last place.
+        queryset = (
+            queryset.filter(place__gt=offset, place__lte=offset + limit)
+            .order_by("track__order", "track_id", "place")
+            .only(*RANKING_PAGE_FIELDS)
+        )
+        tracks = Track.objects.filter(edition_id=stage.edition_id)
+        if track_id is not None:
+            queryset = queryset.filter(track_id=track_id)
+            tracks = tracks.filter(pk=track_id)
+        last_place = (
+            StageResult.objects.filter(stage=stage, track_id=OuterRef("pk"))
+            .order_by("-place")
+            .values("place")[:1]
+        )
+        sizes = dict(tracks.annotate(size=Subquery(last_place)).values_list("pk", "size"))
     rows = list(queryset)
     sheet_rows = ScoreSheet.objects.filter(assignment__stage=stage)
     if limit is not None:
         sheet_rows = sheet_rows.filter(assignment__proposal_id__in=[r.proposal_id for r in rows])
-    sheets: dict[int, list[ScoreSheet]] = {}
-    for sheet in (
+    sheets: dict[int, list[RankedSheet]] = {}
+    for proposal_id, username, total, excluded in (
         sheet_rows.filter(Q(status=SheetStatus.SUBMITTED) | Q(excluded=True))
-        .select_related("assignment__judge")
         .order_by("assignment__judge__username")
+        .values_list("assignment__proposal_id", "assignment__judge__username", "total", "excluded")
     ):
-        sheets.setdefault(sheet.assignment.proposal_id, []).append(sheet)
+        sheets.setdefault(proposal_id, []).append(RankedSheet(username, total, excluded))
     for row in rows:
         row.sheets = sheets.get(row.proposal_id, [])
+        row.track_size = sizes.get(row.track_id) or 0
     return rows
 
 
@@ -492,11 +617,22 @@ def _decimal(value, places="0.01") -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def judge_statistics(stage) -> list[JudgeStatistics]:
+class JudgeStatisticsList(list):
+    """judge_statistics' rows, with `panel_size`: how many judges the panel has in all."""
+
+    panel_size = 0
+
+
+def judge_statistics(stage, *, limit: int | None = None) -> JudgeStatisticsList:
     """Per judge, over their counted sheets: entries scored, mean and spread (population standard
     deviation) of their totals, and leniency: the mean of (their total - the entry's mean), so
     positive is lenient and negative severe compared with the panel. One aggregate query, cached
-    until the next recomputation of the stage's results."""
+    until the next recomputation of the stage's results.
+
+    Every panel member by username; with `limit`, only that many, the furthest from the panel
+    first (largest leniency either way, then those who scored nothing), so that a page shows the
+    judges worth a look whatever the size of the panel.
+    """
     from django.db.models import Avg, FloatField
     from django.db.models.functions import Cast
 
@@ -527,10 +663,21 @@ def judge_statistics(stage) -> list[JudgeStatistics]:
         stats = {row["assignment__judge_id"]: row for row in rows}
         if key:
             cache.set(key, stats, 24 * 3600)
-    result = []
-    for member in (
-        PanelMember.objects.filter(stage=stage).select_related("judge").order_by("judge__username")
-    ):
+    members = PanelMember.objects.filter(stage=stage).select_related("judge")
+    if limit is None:
+        members = members.order_by("judge__username")
+    else:
+        panel = list(members.order_by("judge__username").values_list("judge_id", flat=True))
+        shown = sorted(
+            panel,  # scored nothing yet: after those with figures, by username (stable sort)
+            key=lambda judge_id: (
+                -abs(stats[judge_id]["leniency"] or 0.0) if judge_id in stats else 1.0
+            ),
+        )[:limit]
+        order = {judge_id: index for index, judge_id in enumerate(shown)}
+        members = sorted(members.filter(judge_id__in=shown), key=lambda m: order[m.judge_id])
+    result = JudgeStatisticsList()
+    for member in members:
         row = stats.get(member.judge_id)
         if row is None:
             result.append(JudgeStatistics(member.judge, 0, None, None, None))
@@ -545,6 +692,7 @@ def judge_statistics(stage) -> list[JudgeStatistics]:
                 leniency=_decimal(row["leniency"]),
             )
         )
+    result.panel_size = len(panel) if limit is not None else len(result)
     return result
 
 

@@ -65,9 +65,11 @@ from judging.models import (
     StageEvent,
     StageResult,
 )
-from judging.results_sql import write_sheet_figures
+from judging.ranking_order import write_ranking_order
+from judging.results_sql import compute_results
 from judging.selectors import conflict_pairs, is_in_conflict
-from kiks.bulk import bulk_update_rows
+from kiks.bulk import update_rows
+from public import cache as public_cache
 
 Action = StageEvent.Action
 
@@ -214,6 +216,8 @@ def _sync_entries(stage) -> tuple[int, int]:
         gone = leaving - kept
         Assignment.objects.filter(stage=stage, proposal_id__in=gone).delete()
         removed, _detail = StageResult.objects.filter(stage=stage, proposal_id__in=gone).delete()
+    if wanted - existing or removed:
+        write_ranking_order(stage.pk)
     return len(wanted - existing), removed
 
 
@@ -605,7 +609,9 @@ def _exclude_conflicted_sheets(stage, *, by, now, judge_ids=None) -> list[ScoreS
             note=reason,
         )
     if any(sheet.is_submitted for sheet in excluded) and stage.opened_at is not None:
-        compute_stage_results(stage, now=now)
+        compute_stage_results(
+            stage, now=now, judges={sheet.assignment.judge_id for sheet in excluded}
+        )
     _mail(
         "judging/email/conflict_alert.txt",
         _("Conflict of interest in %(stage)s: reassign entries") % {"stage": stage},
@@ -1005,7 +1011,8 @@ def submit_score_sheet(sheet, *, by, scores: dict, overall_comment: str = "", no
     locked.submitted_at = now
     locked.save(update_fields=["overall_comment", "saved_at", "status", "submitted_at"])
     record_event("scoresheet.submit", locked, by=by, after={"status": SheetStatus.SUBMITTED})
-    compute_stage_results(locked.assignment.stage, now=now)
+    # Only this judge's sheets and the entries they scored are recomputed, then everything ranked.
+    compute_stage_results(locked.assignment.stage, now=now, judges=[locked.assignment.judge_id])
     locked.refresh_from_db(fields=["total", "normalised"])
     return locked
 
@@ -1055,7 +1062,7 @@ def reopen_score_sheet(sheet, *, by, reason: str, now=None) -> ScoreSheet:
         proposal=locked.assignment.proposal,
         note=reason,
     )
-    compute_stage_results(stage, now=now)
+    compute_stage_results(stage, now=now, judges=[locked.assignment.judge_id])
     judge = locked.assignment.judge
     if judge.email:
         _mail(
@@ -1081,68 +1088,136 @@ def counted_sheets(stage):
     )
 
 
+# The figures of an entry that compute_stage_results writes, in the order of its rows.
+RESULT_FIELDS = [
+    "judges_counted",
+    "mean",
+    "median",
+    "spread",
+    "normalised",
+    "heaviest",
+    "spread_flagged",
+    "rank",
+    "tie_break",
+]
+UNSCORED = (0, None, None, None, None, None, False)
+
+
 @transaction.atomic
-def compute_stage_results(stage, *, now=None) -> None:
+def compute_stage_results(stage, *, now=None, judges=None) -> None:
     """Recompute every figure of a stage with set-based queries, never loading scores.
 
     1. Each submitted sheet's total, in SQL: sum over criteria of
        (value - min) / (max - min) * weight, 0-100 (floating point on every database).
     2. Each judge's normalised totals: z = (total - judge's mean) / judge's standard deviation over
        the sheets that count, mapped to 50 + 10 z and clamped to 0..100 (50 when the judge's
-       totals are all equal). One UPDATE per judge.
+       totals are all equal).
     3. Per entry: judges counted, mean, population standard deviation (from the mean of squares, so
        the same on SQLite), median (window functions), mean normalised score, and the mean score
        on the heaviest criterion (0-100), rounded half up to two decimals.
-    4. Rank within each track, ordered in the database by the stage's score (mean or normalised),
-       then the heaviest criterion, then the median, then the earlier submission. Entries equal on
-       every key share the rank and are marked "unresolved". Entries with no counting sheet keep
-       empty figures ("not yet scored"), never 0.
+    4. Rank within each track, by the stage's score (mean or normalised), then the heaviest
+       criterion, then the median, then the earlier submission. Entries equal on every key share
+       the rank and are marked "unresolved". Entries with no counting sheet keep empty figures
+       ("not yet scored"), never 0.
 
-    Side effects: updates ScoreSheet.total / normalised, every StageResult of the stage, and
-    Stage.results_computed_at.
+    `judges` (user ids): only these judges' sheets changed (a sheet submitted, reopened or
+    excluded). Steps 1-3 then cover only their sheets and the entries they scored; the other
+    entries keep their stored figures, and every entry is ranked again. The whole stage is
+    recomputed when the stage has never been computed.
+
+    Side effects: updates ScoreSheet.total / normalised and the StageResult rows whose figures
+    changed (others are not rewritten), the ranking order, and Stage.results_computed_at.
     """
     now = now or timezone.now()
     # One computation per stage at a time (callers that write sheets hold this lock already).
-    Stage.objects.select_for_update().filter(pk=stage.pk).first()
-    counted = counted_sheets(stage).filter(total__isnull=False)
+    computed_at = (
+        Stage.objects.select_for_update()
+        .filter(pk=stage.pk)
+        .values_list("results_computed_at", flat=True)
+        .first()
+    )
+    judge_ids = sorted(set(judges)) if judges is not None and computed_at is not None else None
+    heaviest = stage.criteria.order_by("-weight", "order", "pk").values_list("pk", flat=True)
+    heaviest_id = heaviest.first()
     if connection.vendor == "postgresql":
-        # The same figures in four set-based statements (minutes -> seconds at 40,000 entries).
-        write_sheet_figures(stage.pk)
+        # The same figures and ranks in one set-based statement (minutes -> seconds at 40,000
+        # entries), writing only the rows that change.
+        compute_results(
+            stage.pk,
+            heaviest_id=heaviest_id,
+            threshold=stage.spread_threshold,
+            score="normalised" if stage.rank_by == RankBy.NORMALISED else "mean",
+            judge_ids=judge_ids,
+        )
     else:
-        sheets = ScoreSheet.objects.filter(assignment__stage=stage)
-        points = (
-            _float(F("value") - F("scale_min"))
-            * _float(F("criterion__weight"))
-            / _float(F("scale_max") - F("scale_min"))
-        )
-        totals = (
-            Score.objects.filter(sheet=OuterRef("pk"))
-            .order_by()
-            .values("sheet")
-            .annotate(total=Sum(points))
-            .values("total")
-        )
-        sheets.filter(status=SheetStatus.SUBMITTED).update(total=Round(Subquery(totals), 4))
-        sheets.exclude(status=SheetStatus.SUBMITTED).update(total=None, normalised=None)
-        sheets.filter(excluded=True).update(normalised=None)
+        _write_sheet_figures_orm(stage, judge_ids)
+        rows = _entry_figures_orm(stage, heaviest_id, judge_ids)
+        update_rows(StageResult, RESULT_FIELDS, _changed_results(stage, rows))
+    write_ranking_order(stage.pk)
+    Stage.objects.filter(pk=stage.pk).update(results_computed_at=now)
+    stage.results_computed_at = now
 
-        for row in (
-            counted.values("assignment__judge_id")
-            .annotate(mean=Avg(_float("total")), square=Avg(_float(F("total") * F("total"))))
-            .order_by()
-        ):
-            deviation = math.sqrt(max(row["square"] - row["mean"] ** 2, 0.0))
-            own = counted.filter(assignment__judge_id=row["assignment__judge_id"])
-            if deviation < 1e-9:
-                own.update(normalised=Decimal(50))
-            else:
-                z = (_float("total") - Value(row["mean"])) / Value(deviation)
-                own.update(
-                    normalised=Round(
-                        Greatest(Value(0.0), Least(Value(100.0), Value(50.0) + Value(10.0) * z)), 4
-                    )
+
+def _write_sheet_figures_orm(stage, judge_ids) -> None:
+    """Steps 1 and 2 of compute_stage_results with the ORM (databases other than PostgreSQL)."""
+    sheets = ScoreSheet.objects.filter(assignment__stage=stage)
+    counted = counted_sheets(stage).filter(total__isnull=False)
+    if judge_ids is not None:
+        sheets = sheets.filter(assignment__judge_id__in=judge_ids)
+        counted = counted.filter(assignment__judge_id__in=judge_ids)
+    points = (
+        _float(F("value") - F("scale_min"))
+        * _float(F("criterion__weight"))
+        / _float(F("scale_max") - F("scale_min"))
+    )
+    totals = (
+        Score.objects.filter(sheet=OuterRef("pk"))
+        .order_by()
+        .values("sheet")
+        .annotate(total=Sum(points))
+        .values("total")
+    )
+    sheets.filter(status=SheetStatus.SUBMITTED).update(total=Round(Subquery(totals), 4))
+    sheets.exclude(status=SheetStatus.SUBMITTED).update(total=None, normalised=None)
+    sheets.filter(Q(excluded=True) | Q(total__isnull=True)).exclude(normalised=None).update(
+        normalised=None
+    )
+
+    for row in (
+        counted.values("assignment__judge_id")
+        .annotate(mean=Avg(_float("total")), square=Avg(_float(F("total") * F("total"))))
+        .order_by()
+    ):
+        deviation = math.sqrt(max(row["square"] - row["mean"] ** 2, 0.0))
+        own = counted.filter(assignment__judge_id=row["assignment__judge_id"])
+        if deviation < 1e-9:
+            own.update(normalised=Decimal(50))
+        else:
+            z = (_float("total") - Value(row["mean"])) / Value(deviation)
+            own.update(
+                normalised=Round(
+                    Greatest(Value(0.0), Least(Value(100.0), Value(50.0) + Value(10.0) * z)), 4
                 )
+            )
 
+
+def _entry_figures_orm(stage, heaviest_id, judge_ids) -> list[tuple]:
+    """Every entry of the stage with its stored figures and, when it is recomputed (all of them,
+    or those scored by `judge_ids`), its raw figures over the sheets that count (databases other
+    than PostgreSQL, where results_sql does steps 1-4 in one statement).
+
+    Rows: (pk, proposal_id, track_id, submitted_at, *RESULT_FIELDS as stored, affected, count,
+    mean, mean of squares, normalised, heaviest, median), the last six None when no sheet counts.
+    """
+    counted = counted_sheets(stage).filter(total__isnull=False)
+    scope = None
+    if judge_ids is not None:
+        scope = set(
+            Assignment.objects.filter(stage=stage, judge_id__in=judge_ids).values_list(
+                "proposal_id", flat=True
+            )
+        )
+        counted = counted.filter(assignment__proposal_id__in=scope)
     figures = {
         row["assignment__proposal_id"]: row
         for row in counted.values("assignment__proposal_id")
@@ -1154,11 +1229,10 @@ def compute_stage_results(stage, *, now=None) -> None:
         )
         .order_by()
     }
-    heaviest_criterion = stage.criteria.order_by("-weight", "order", "pk").first()
     heaviest = {}
-    if heaviest_criterion is not None:
+    if heaviest_id is not None:
         heaviest = dict(
-            Score.objects.filter(sheet__in=counted, criterion=heaviest_criterion)
+            Score.objects.filter(sheet__in=counted, criterion_id=heaviest_id)
             .values("sheet__assignment__proposal_id")
             .annotate(
                 score=Avg(
@@ -1185,75 +1259,108 @@ def compute_stage_results(stage, *, now=None) -> None:
     ):
         middle.setdefault(proposal_id, []).append(float(total))
 
-    results = list(StageResult.objects.filter(stage=stage))
-    for result in results:
-        row = figures.get(result.proposal_id)
-        if row is None:
-            result.judges_counted = 0
-            result.mean = result.median = result.spread = None
-            result.normalised = result.heaviest = result.rank = None
-            result.tie_break = TieBreak.NONE
-            result.spread_flagged = False
-            continue
-        values = middle[result.proposal_id]
-        result.judges_counted = row["count"]
-        result.mean = _quantize(row["mean"])
-        result.median = _quantize(sum(values) / len(values))
-        result.spread = _quantize(math.sqrt(max(row["square"] - row["mean"] ** 2, 0.0)))
-        result.normalised = _quantize(row["normalised"])
-        result.heaviest = _quantize(heaviest.get(result.proposal_id))
-        result.spread_flagged = result.spread > stage.spread_threshold
-    figure_fields = [
-        "judges_counted",
-        "mean",
-        "median",
-        "spread",
-        "normalised",
-        "heaviest",
-        "spread_flagged",
-        "rank",  # cleared with the figures, so that the row never breaks its check constraint
-        "tie_break",
-    ]
-    bulk_update_rows(StageResult, results, figure_fields)
-
-    primary = "normalised" if stage.rank_by == RankBy.NORMALISED else "mean"
-    ordered = StageResult.objects.filter(stage=stage, judges_counted__gt=0).order_by(
-        "proposal__track__order",
-        "proposal__track_id",
-        F(primary).desc(),
-        F("heaviest").desc(nulls_last=True),
-        F("median").desc(),
-        F("proposal__submitted_at").asc(nulls_last=True),
-        "proposal_id",
-    )
-    by_pk = {result.pk: result for result in results}
-    for result in results:
-        result.rank, result.tie_break = None, TieBreak.NONE
-    previous = None
-    position = 0
-    for pk, track_id, score, top, median, submitted_at in ordered.values_list(
-        "pk", "proposal__track_id", primary, "heaviest", "median", "proposal__submitted_at"
+    rows = []
+    for stored in StageResult.objects.filter(stage=stage).values_list(
+        "pk", "proposal_id", "proposal__track_id", "proposal__submitted_at", *RESULT_FIELDS
     ):
-        result = by_pk[pk]
-        if previous is None or previous[0] != track_id:
-            position = 0
-            previous = None
-        position += 1
-        result.rank = position
-        if previous is not None and previous[1] == score:
-            if previous[2] != top:
-                result.tie_break = TieBreak.HEAVIEST
-            elif previous[3] != median:
-                result.tie_break = TieBreak.MEDIAN
-            elif previous[4] != submitted_at:
-                result.tie_break = TieBreak.SUBMISSION
-            else:
-                result.tie_break = TieBreak.UNRESOLVED
-                result.rank = previous[5]
-        previous = (track_id, score, top, median, submitted_at, result.rank)
-    bulk_update_rows(StageResult, results, ["rank", "tie_break"])
-    Stage.objects.filter(pk=stage.pk).update(results_computed_at=now)
-    stage.results_computed_at = now
+        proposal_id = stored[1]
+        affected = scope is None or proposal_id in scope
+        row = figures.get(proposal_id)
+        if row is None:
+            rows.append((*stored, affected, None, None, None, None, None, None))
+            continue
+        values = middle[proposal_id]
+        rows.append(
+            (
+                *stored,
+                affected,
+                row["count"],
+                row["mean"],
+                row["square"],
+                row["normalised"],
+                heaviest.get(proposal_id),
+                sum(values) / len(values),
+            )
+        )
+    return rows
+
+
+def _changed_results(stage, rows) -> list[tuple]:
+    """Round the raw figures of `rows` (_entry_figures_orm), rank every entry, and return
+    (pk, *RESULT_FIELDS) of the entries whose stored figures differ.
+
+    The ranking order is the one the database would give: by track, then the stage's score (higher
+    first), the heaviest criterion (higher first, none last), the median (higher first), the
+    earlier submission (none last), the proposal id.
+    """
+    entries = []
+    for row in rows:
+        pk, proposal_id, track_id, submitted_at = row[:4]
+        stored = tuple(row[4:13])
+        affected, count, mean, square, normalised, heaviest, median = row[13:]
+        if not affected:
+            figures = stored[:7]
+        elif not count:
+            figures = UNSCORED
+        else:
+            spread = _quantize(math.sqrt(max(square - mean**2, 0.0)))
+            figures = (
+                count,
+                _quantize(mean),
+                _quantize(median),
+                spread,
+                _quantize(normalised),
+                _quantize(heaviest),
+                spread > stage.spread_threshold,
+            )
+        entries.append([pk, proposal_id, track_id, submitted_at, stored, figures, None, ""])
+
+    score = 4 if stage.rank_by == RankBy.NORMALISED else 1  # index in the figures
+
+    def descending(value, nulls_first=True):
+        if value is None:
+            return (0 if nulls_first else 2, 0)
+        return (1, -value)
+
+    def order(entry):
+        figures, submitted_at = entry[5], entry[3]
+        return (
+            descending(figures[score]),
+            descending(figures[5], nulls_first=False),
+            descending(figures[2]),
+            (1, 0) if submitted_at is None else (0, submitted_at),
+            entry[1],
+        )
+
+    tracks: dict = {}
+    for entry in entries:
+        if entry[5][0] > 0:
+            tracks.setdefault(entry[2], []).append(entry)
+    for ranked in tracks.values():
+        ranked.sort(key=order)
+        previous = None
+        for position, entry in enumerate(ranked, start=1):
+            figures, submitted_at = entry[5], entry[3]
+            key = (figures[score], figures[5], figures[2], submitted_at)
+            entry[6], entry[7] = position, TieBreak.NONE
+            if previous is not None and previous[0][0] == key[0]:
+                if previous[0][1] != key[1]:
+                    entry[7] = TieBreak.HEAVIEST
+                elif previous[0][2] != key[2]:
+                    entry[7] = TieBreak.MEDIAN
+                elif previous[0][3] != key[3]:
+                    entry[7] = TieBreak.SUBMISSION
+                else:
+                    entry[7] = TieBreak.UNRESOLVED
+                    entry[6] = previous[1]
+            previous = (key, entry[6])
+
+    changed = []
+    for pk, _proposal_id, _track_id, _submitted_at, stored, figures, rank, tie_break in entries:
+        new = (*figures, rank, str(tie_break))
+        if new != stored:
+            changed.append((pk, *new))
+    return changed
 
 
 # --- shortlists ---------------------------------------------------------------------------------
@@ -1341,6 +1448,7 @@ def _apply_decisions(stage, track, chosen: set[int], decree_ref: str) -> dict[in
                 changed[result.pk] = result.decision
             result.decision, result.decree_ref = decision, ref
     StageResult.objects.bulk_update(results, ["decision", "decree_ref"])
+    public_cache.bump()  # bulk writes send no signals; the public results show the shortlist
     return changed
 
 

@@ -5,8 +5,10 @@ turn a JudgingError into messages or form errors, and redirect.
 """
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -20,8 +22,8 @@ from agencies.permissions import (
     is_organiser,
 )
 from innovations.models import Attachment, Track
-from judging import selectors
-from judging.enums import Decision, RankBy, TieBreak
+from judging import ranking_display, selectors
+from judging.enums import Decision, RankBy, SheetStatus, TieBreak
 from judging.forms import (
     CriterionFormSet,
     DeclarationForm,
@@ -111,6 +113,11 @@ class JudgeStageMixin(JudgeRequiredMixin):
         return context
 
 
+# The judge's list of entries: a page at a time, everything / still to score / submitted.
+JUDGE_PAGE_SIZE = 50
+JUDGE_LIST_FILTERS = ("", "todo", "done")
+
+
 class JudgeStageView(JudgeStageMixin, TemplateView):
     """The judge's entries of a stage, in the judge's own random order, with progress."""
 
@@ -125,16 +132,37 @@ class JudgeStageView(JudgeStageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        assignments = []
+        assignments, scored, total, shown = [], 0, 0, 0
+        show = self.request.GET.get("show")
+        show = show if show in JUDGE_LIST_FILTERS else ""
+        page, pages = 1, 1
         if self.stage.opened_at is not None and self.declared:
-            assignments = list(selectors.assignments_for_judge(self.request.user, self.stage))
-        scored = sum(1 for a in assignments if a.sheet.is_submitted)
+            queryset = selectors.assignments_for_judge(self.request.user, self.stage)
+            total, scored = selectors.judge_progress(queryset)
+            shown = {"": total, "todo": total - scored, "done": scored}[show]
+            if show == "todo":
+                queryset = queryset.exclude(sheet__status=SheetStatus.SUBMITTED)
+            elif show == "done":
+                queryset = queryset.filter(sheet__status=SheetStatus.SUBMITTED)
+            # A national panel gives a judge hundreds of entries: a page at a time, in the
+            # judge's own order (the number in the first column is the place in that order).
+            pages = max(1, -(-shown // JUDGE_PAGE_SIZE))
+            page = min(_positive_int(self.request.GET.get("page")) or 1, pages)
+            offset = (page - 1) * JUDGE_PAGE_SIZE
+            assignments = list(queryset[offset : offset + JUDGE_PAGE_SIZE])
+            for number, assignment in enumerate(assignments, start=offset + 1):
+                assignment.number = number
         context.update(
             declared=self.declared,
             assignments=assignments,
             scored=scored,
-            total=len(assignments),
-            percent=round(100 * scored / len(assignments)) if assignments else 0,
+            total=total,
+            todo=total - scored,
+            shown=shown,
+            show=show,
+            page=page,
+            pages=pages,
+            percent=round(100 * scored / total) if total else 0,
         )
         return context
 
@@ -654,6 +682,10 @@ class EntryDetailView(OrganiserStageMixin, TemplateView):
         return context
 
 
+# Judges listed on the ranking page unless the whole panel is asked for (?judges=all).
+JUDGES_SHOWN = 25
+
+
 def _positive_int(value) -> int | None:
     return int(value) if value and value.isdigit() and int(value) > 0 else None
 
@@ -669,9 +701,40 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
         stage = get_object_or_404(Stage.objects.select_related("edition"), pk=kwargs["stage_id"])
         criteria = selectors.criteria_of(stage)
         # At most RANKING_PAGE_SIZE rows per track; ?track=<id>&page=<n> pages through one track.
-        size = selectors.RANKING_PAGE_SIZE
         track_id = _positive_int(self.request.GET.get("track"))
         page = (_positive_int(self.request.GET.get("page")) or 1) if track_id else 1
+        heaviest = max(criteria, key=lambda c: (c.weight, -c.order, -c.pk)) if criteria else None
+        can_run = is_organiser(self.request.user)
+        # A large panel: the judges furthest from the panel first, the whole list on request.
+        all_judges = self.request.GET.get("judges") == "all"
+        judge_stats = selectors.judge_statistics(stage, limit=None if all_judges else JUDGES_SHOWN)
+        context.update(
+            stage=stage,
+            criteria=criteria,
+            heaviest=heaviest,
+            judge_stats=judge_stats,
+            all_judges=all_judges,
+            can_run=can_run,
+            rank_by_normalised=stage.rank_by == RankBy.NORMALISED,
+            TieBreak=TieBreak,
+        )
+        # The tracks' tables change only with a computation of the results or a change of what
+        # they show (see ranking_display.groups_cache_key): rendered once, then read back.
+        key = ranking_display.groups_cache_key(stage, track_id=track_id, page=page, link=can_run)
+        html = cache.get(key) if key else None
+        if html is None:
+            groups = self.groups(stage, track_id=track_id, page=page, link=can_run)
+            html = render_to_string(
+                "judging/_ranking_groups.html", {**context, "groups": groups}, self.request
+            )
+            if key:
+                cache.set(key, html, ranking_display.GROUPS_CACHE_SECONDS)
+        context["groups_html"] = html
+        return context
+
+    @staticmethod
+    def groups(stage, *, track_id, page, link):
+        size = selectors.RANKING_PAGE_SIZE
         offset = (page - 1) * size
         rows = selectors.ranking_rows(stage, track_id=track_id, offset=offset, limit=size)
         shortlists = {
@@ -686,18 +749,8 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
             group["pages"] = -(-entries // size)
             group["entries"] = entries
             group["first"], group["last"] = offset + 1, offset + len(group["rows"])
-        heaviest = max(criteria, key=lambda c: (c.weight, -c.order, -c.pk)) if criteria else None
-        context.update(
-            stage=stage,
-            groups=groups,
-            criteria=criteria,
-            heaviest=heaviest,
-            judge_stats=selectors.judge_statistics(stage),
-            can_run=is_organiser(self.request.user),
-            rank_by_normalised=stage.rank_by == RankBy.NORMALISED,
-            TieBreak=TieBreak,
-        )
-        return context
+        ranking_display.prepare_rows(groups, stage=stage, link=link)
+        return groups
 
 
 class RecomputeView(OrganiserStageMixin, View):

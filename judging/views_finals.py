@@ -64,32 +64,31 @@ from judging.views import OrganiserStageMixin, ResultsReaderRequiredMixin, _erro
 
 
 class ScheduleView(OrganiserStageMixin, TemplateView):
-    """The stage's interview schedule: the slots in time order, entries still without one, and
-    the form to give or change a slot (choosing an entry that has one changes it)."""
+    """The stage's interview schedule: the slots in time order, the entries still without one
+    (a count and the first few), and the form to give or change a slot (choosing an entry that
+    has one changes it): a select of the entries on a small stage, else the typed entry's number
+    or acronym. A fixed number of queries whatever the number of entries."""
 
     template_name = "judging/schedule.html"
 
-    def entries(self):
-        return list(
-            StageResult.objects.filter(stage=self.stage)
-            .select_related("proposal__innovation", "proposal__agency")
-            .order_by("proposal__innovation__acronym")
-        )
+    @cached_property
+    def schedule(self) -> final_selectors.Schedule:
+        return final_selectors.schedule(self.stage)
+
+    def slot_form(self, data=None) -> SlotForm:
+        return SlotForm(data, stage=self.stage, choices=self.schedule.choices)
 
     def get(self, request, *args, **kwargs):
-        form = SlotForm(entries=self.entries())
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=self.slot_form()))
 
     def post(self, request, *args, **kwargs):
-        entries = self.entries()
-        form = SlotForm(request.POST, entries=entries)
+        form = self.slot_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            proposal = next(e.proposal for e in entries if e.proposal_id == data["proposal"])
             try:
                 schedule_slot(
                     self.stage,
-                    proposal=proposal,
+                    proposal=form.proposal,
                     starts_at=form.starts_at(),
                     presentation_minutes=data["presentation_minutes"],
                     interview_minutes=data["interview_minutes"],
@@ -107,24 +106,30 @@ class ScheduleView(OrganiserStageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        slots, unscheduled = final_selectors.schedule(self.stage)
-        context.update(slots=slots, unscheduled=unscheduled)
+        context.update(_schedule_context(self.schedule))
         return context
 
 
+def _schedule_context(schedule) -> dict:
+    return {
+        "schedule": schedule,
+        "slots": schedule.slots,
+        "unscheduled": schedule.unscheduled,
+    }
+
+
 class SchedulePrintView(ResultsReaderRequiredMixin, TemplateView):
-    """The schedule on one printed page."""
+    """The schedule on one printed page: the slots, and the entries without one (a count and the
+    first few)."""
 
     template_name = "judging/schedule_print.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stage = get_object_or_404(Stage.objects.select_related("edition"), pk=kwargs["stage_id"])
-        slots, unscheduled = final_selectors.schedule(stage)
         context.update(
+            _schedule_context(final_selectors.schedule(stage)),
             stage=stage,
-            slots=slots,
-            unscheduled=unscheduled,
             panel=list(stage.panel.select_related("judge").order_by("judge__username")),
             printed_at=timezone.now(),
         )

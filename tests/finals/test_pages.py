@@ -128,4 +128,4 @@ def test_public_results_show_final_ranking_only_after_publication(client):
 FINAL_QUERIES = 11
 FEEDBACK_QUERIES = 14
 SCHEDULE_QUERIES = 9
-SCHEDULE_PRINT_QUERIES = 9
+SCHEDULE_PRINT_QUERIES = 10

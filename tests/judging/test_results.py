@@ -36,6 +36,9 @@ Judges (leniency = mean of own total - entry mean):
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from innovations.models import Proposal
@@ -147,6 +150,37 @@ def test_hand_computed_judge_statistics(hand):
     ]  # fmt: skip
 
 
+def test_ranking_order_is_materialised_and_pages_are_ranges_of_it(hand):
+    stage, _judges, (p1, p2, p3, p4, p5), organiser = hand
+    track = p1.track
+
+    places = dict(StageResult.objects.filter(stage=stage).values_list("proposal_id", "place"))
+    assert [places[p.pk] for p in (p3, p1, p2, p5, p4)] == [1, 2, 3, 4, 5]
+    assert set(StageResult.objects.filter(stage=stage).values_list("track_id", flat=True)) == {
+        track.pk
+    }
+    second = ranking_rows(stage, track_id=track.pk, offset=2, limit=2)
+    assert [(row.proposal_id, row.track_size) for row in second] == [(p2.pk, 5), (p5.pk, 5)]
+
+    # A new order (ranking by the normalised score) is written with the ranks.
+    update_stage_settings(stage, by=organiser, rank_by=RankBy.NORMALISED)
+    assert [row.proposal_id for row in ranking_rows(stage, offset=0, limit=3)] == [
+        p3.pk,
+        p2.pk,
+        p1.pk,
+    ]
+
+
+def test_judge_statistics_limited_to_the_judges_furthest_from_the_panel(hand):
+    stage, (j1, j2, j3), _proposals, _organiser = hand
+
+    shown = judge_statistics(stage, limit=2)
+
+    # Leniency +6.13, -1.87, -5.33: the two furthest are j1 and j3, the furthest first.
+    assert [row.judge.pk for row in shown] == [j1.pk, j3.pk]
+    assert (shown.panel_size, judge_statistics(stage).panel_size) == (3, 3)
+
+
 def test_rank_by_normalised_reorders(hand):
     stage, _judges, (p1, p2, p3, p4, p5), organiser = hand
 
@@ -234,3 +268,59 @@ def test_tie_break_keys_median_then_submission_then_unresolved(db):
         True,
         d.pk,
     )
+
+
+def test_ranking_page_rows_show_every_figure_escaped_and_localised(hand, client):
+    stage, (j1, j2, j3), (p1, p2, p3, p4, p5), organiser = hand
+    p5.innovation.acronym = "<b>P5</b>"
+    p5.innovation.save()
+    client.force_login(organiser)
+    client.cookies["kiks_language"] = "id"
+
+    page = client.get(reverse("judging:ranking", args=[stage.pk])).content.decode()
+
+    entry = reverse("judging:entry_detail", args=[stage.pk, p5.pk])
+    row = page[page.index(f'<a href="{entry}">') :]
+    row = row[: row.index("</tr>")]
+    assert "&lt;b&gt;P5&lt;/b&gt;" in row and "<b>P5</b>" not in row
+    # Rank 4; totals in Indonesian decimals; J3's sheet struck out as excluded; mean, median,
+    # spread flagged for discussion (32,00 > 15), normalised, heaviest criterion.
+    assert f"{j3.username}: 100,00 (dikecualikan)" in row
+    assert f'<span class="me-2 text-nowrap d-inline-block">{j1.username}: 90,00</span>' in row
+    assert ">58,00</td>" in row and ">48,70</td>" in row and ">60,00</td>" in row
+    assert '32,00 <span class="badge text-bg-danger">perlu dibahas</span>' in row
+    assert (
+        page[: page.index(f'<a href="{entry}">')]
+        .rstrip()
+        .endswith('<td class="text-end fw-semibold">4</td><td>')
+    )
+
+
+def test_ranking_tables_are_rendered_once_per_computation(hand, client):
+    stage, _judges, (p1, p2, p3, p4, p5), organiser = hand
+    client.force_login(organiser)
+    url = reverse("judging:ranking", args=[stage.pk])
+
+    def order(page):
+        html = page.content.decode()
+        acronyms = [p.innovation.acronym for p in (p1, p2, p3, p4, p5)]
+        return sorted(acronyms, key=lambda a: html.find(f">{a}</a>"))
+
+    first = client.get(url)
+    assert order(first) == [p.innovation.acronym for p in (p3, p1, p2, p5, p4)]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.context["groups_html"] == first.context["groups_html"]
+    # Read back: neither the rows nor the judges' totals were queried again.
+    assert not [q for q in queries.captured_queries if '"place"' in q["sql"]]
+    assert not [q for q in queries.captured_queries if "judging_scoresheet" in q["sql"]
+                and '"total"' in q["sql"] and "username" in q["sql"]]  # fmt: skip
+
+    # A new computation (ranking by the normalised score) shows at once.
+    update_stage_settings(stage, by=organiser, rank_by=RankBy.NORMALISED)
+    assert order(client.get(url)) == [p.innovation.acronym for p in (p3, p2, p1, p5, p4)]
+
+    # So does a renamed innovation (no new computation).
+    p4.innovation.acronym = "BARU"
+    p4.innovation.save()
+    assert ">BARU</a>" in client.get(url).content.decode()

@@ -308,12 +308,47 @@ def test_judge_stage_page_query_count(client, django_assert_num_queries, entries
     client.force_login(judge)
     url = reverse("judging:judge_stage", args=[stage.pk])
 
-    # session, user, judge role, stage, declaration, assignments, user roles (navigation)
-    with django_assert_num_queries(7):
+    # session, user, judge role, stage, declaration, progress, assignments, user roles (nav)
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert response.status_code == 200
     assert (response.context["scored"], response.context["total"]) == (1, entries)
+
+
+def test_judge_list_pages_and_filters(client, monkeypatch):
+    monkeypatch.setattr("judging.views.JUDGE_PAGE_SIZE", 5)
+    stage, judge = judge_page_with(12)
+    client.force_login(judge)
+    url = reverse("judging:judge_stage", args=[stage.pk])
+    own_order = list(
+        Assignment.objects.filter(stage=stage, judge=judge)
+        .order_by("position", "pk")
+        .values_list("proposal_id", flat=True)
+    )
+    submitted = ScoreSheet.objects.get(assignment__judge=judge, status="submitted")
+
+    pages = [client.get(url, {"page": n}).context for n in (1, 2, 3)]
+    assert [[a.proposal_id for a in p["assignments"]] for p in pages] == [
+        own_order[0:5],
+        own_order[5:10],
+        own_order[10:12],
+    ]
+    assert [a.number for a in pages[2]["assignments"]] == [11, 12]
+    assert [(p["page"], p["pages"]) for p in pages] == [(1, 3), (2, 3), (3, 3)]
+    # A page past the end shows the last one.
+    assert client.get(url, {"page": 9}).context["page"] == 3
+
+    todo = client.get(url, {"show": "todo"})
+    assert submitted.assignment.proposal_id not in [
+        a.proposal_id for a in todo.context["assignments"]
+    ]
+    assert (todo.context["shown"], todo.context["todo"], todo.context["pages"]) == (11, 11, 3)
+    done = client.get(url, {"show": "done"})
+    assert [a.proposal_id for a in done.context["assignments"]] == [
+        submitted.assignment.proposal_id
+    ]
+    assert "Page 1 of 3" in todo.content.decode()
 
 
 def ranking_with(entries):
@@ -331,9 +366,9 @@ def test_ranking_page_query_count(client, django_assert_num_queries, entries):
     client.force_login(organiser)
     url = reverse("judging:ranking", args=[stage.pk])
 
-    # session, user, permissions (2), stage, criteria, results, sheets, shortlists, judge
-    # statistics (2), user roles (navigation)
-    with django_assert_num_queries(12):
+    # session, user, permissions (2), stage, criteria, results, track sizes, sheets, shortlists,
+    # judge statistics (aggregate, panel, the judges shown), user roles (navigation)
+    with django_assert_num_queries(14):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -433,8 +468,9 @@ def test_judge_home_query_count(client, django_assert_num_queries, stages):
         sign(stage, judge)
     client.force_login(judge)
 
-    # session, user, judge role, stages with progress, user roles (navigation)
-    with django_assert_num_queries(5):
+    # session, user, the user's roles (the judge check and the navigation share them), stages
+    # with progress
+    with django_assert_num_queries(4):
         response = client.get(reverse("judging:judge_home"))
 
     assert [(s.entry_count, s.scored_count, s.declared) for s in response.context["stages"]] == [

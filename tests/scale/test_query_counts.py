@@ -20,14 +20,16 @@ from tests.judging.helpers import scenario, score
 pytestmark = pytest.mark.django_db
 
 # Editor: session, user, operator check, the proposal with its edition, track, innovation and
-# agency (twice: before the forms and for the page), sections, answers, attachments, SDGs, tracks,
-# status history, the checklist's reads, the open edition, permissions and the user's groups.
-EDITOR_QUERIES = 24
-# Sheet: session, user, judge role, stage, declaration, assignment with its sheet and proposal,
-# criteria, scores, the entry's sections and answers, files, conflicts form data, navigation.
+# agency (once: the page reuses what the permission check loaded), sections, answers,
+# attachments, SDGs, tracks, status history, the checklist's reads, the open edition, permissions
+# and the user's groups.
+EDITOR_QUERIES = 18
+# Sheet: session, user, the user's roles (judge check and navigation), stage, declaration, the
+# judge's conflicts, assignment with its sheet and proposal, criteria, scores, the entry's
+# sections and answers, files, conflicts form data.
 SHEET_GET_QUERIES = 15
 # Saving a draft: the same reads, the locks, the scores written in bulk, the sheet, the session.
-SHEET_POST_QUERIES = 19
+SHEET_POST_QUERIES = 20
 
 
 @pytest.mark.parametrize("files", [1, 6])
