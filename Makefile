@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint format messages clean bench rush scaleout
+.PHONY: install run test lint format messages clean bench profile rush scaleout
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -32,6 +32,12 @@ BENCH_SIZES ?= 3000,40000
 BENCH_SECONDS ?= 20
 bench: install
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_SECONDS="$(BENCH_SECONDS)" $(PY) bench/run.py
+
+# Where a benchmark page spends its time (pyinstrument; reports in /tmp/kiks-profile).
+PROFILE_N ?= 3000
+PROFILE_PAGES ?=
+profile: install
+	$(PY) bench/profile.py $(PROFILE_N) $(PROFILE_PAGES)
 
 # The deadline rush: 50 operators submitting and 5 judges scoring for 60 s (docs/benchmarks.md).
 rush: install

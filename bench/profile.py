@@ -1,11 +1,11 @@
-"""Profile the benchmark's pages in one process (run by `make profile`, or by hand):
+"""Profile the benchmark's pages in one process, against a database filled by `make bench`:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kiks_bench_3000 DEBUG=false SECRET_KEY=x \
-        .venv/bin/python bench/profile.py 3000 [page name fragment ...]
+    make profile PROFILE_N=3000 PROFILE_PAGES="ranking"
+    .venv/bin/python bench/profile.py 3000 [page name fragment ...]   # the same
 
 Each page is requested through Django's test client: once to warm up, then BENCH_PROFILE_REPEAT
 times (default 5) under pyinstrument. Prints the mean time per request and the SQL time, and
-writes the pyinstrument text report of every page into BENCH_PROFILE_DIR (default /tmp/kiks-profile).
+writes pyinstrument's report of every page into BENCH_PROFILE_DIR (default /tmp/kiks-profile).
 Reuses bench/prepare.py (same users, pages and sessions) without timing the recomputation.
 """
 
@@ -16,6 +16,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["BENCH_SKIP_RECOMPUTE"] = "1"
+if __name__ == "__main__":
+    # The settings bench/run.py gives gunicorn (DEBUG off, the benchmark database, Redis).
+    import subprocess
+
+    import run as bench_run
+
+    static_root = os.environ.get("BENCH_STATIC_ROOT", "/tmp/kiks-bench-static")
+    n = int(sys.argv[1])
+    for key, value in bench_run.env_for(n, static_root, "/tmp/kiks-bench-media").items():
+        os.environ.setdefault(key, value)
+    if not Path(static_root, "staticfiles.json").exists():
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            cwd=bench_run.ROOT,
+            check=True,
+        )
 
 import prepare  # noqa: E402  (sets Django up)
 from django.db import connection  # noqa: E402
@@ -51,6 +67,8 @@ def main():
         hit()
         with CaptureQueriesContext(connection) as queries:
             hit()
+        # (read now: the next request empties the connection's query log)
+        count = len(queries.captured_queries)
         sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
         profiler = Profiler(interval=0.0005)
         started = time.perf_counter()
@@ -64,7 +82,7 @@ def main():
             profiler.output_text(unicode=False, show_all=True, flat=True)
         )
         print(
-            f"{page['name']:<24} {response.status_code} {len(queries.captured_queries):>3} queries"
+            f"{page['name']:<24} {response.status_code} {count:>3} queries"
             f" {per_request:8.1f} ms/request (SQL {sql_ms:.1f} ms when counted)",
             flush=True,
         )
