@@ -98,56 +98,41 @@ def _changed(**_kwargs):
     bump()
 
 
+# The models whose rows a public page (or the organiser's ranking tables) shows.
+SHOWN_MODELS = (
+    "agencies.Agency",
+    "innovations.Attachment",
+    "innovations.Edition",
+    "innovations.Innovation",
+    "innovations.Proposal",
+    "innovations.SectionAnswer",
+    "innovations.SectionTemplate",
+    "innovations.SustainableDevelopmentGoal",
+    "innovations.Track",
+    "judging.Award",
+    "judging.Criterion",
+    "judging.FinalEntry",
+    "judging.FinalResult",
+    "judging.KijbNomination",
+    "judging.Shortlist",
+    "judging.Stage",
+    "judging.StageResult",
+    "public.Announcement",
+    "public.FavouriteVoteWindow",
+)
+
+
 def connect_signals():
     """Renew the generation when a row a public page (or the organiser's ranking, see
     judging.ranking_display.groups_cache_key) shows is written or deleted."""
-    from agencies.models import Agency
-    from innovations.models import (
-        Attachment,
-        Edition,
-        Innovation,
-        Proposal,
-        SectionAnswer,
-        SectionTemplate,
-        SustainableDevelopmentGoal,
-        Track,
-    )
-    from judging.models import (
-        Award,
-        Criterion,
-        FinalEntry,
-        FinalResult,
-        KijbNomination,
-        Shortlist,
-        Stage,
-        StageResult,
-    )
-    from public.models import Announcement, FavouriteVoteWindow
+    from django.apps import apps
 
-    for model in (
-        Agency,
-        Attachment,
-        Edition,
-        Innovation,
-        Proposal,
-        SectionAnswer,
-        SectionTemplate,
-        SustainableDevelopmentGoal,
-        Track,
-        Award,
-        Criterion,
-        FinalEntry,
-        FinalResult,
-        KijbNomination,
-        Shortlist,
-        Stage,
-        StageResult,
-        Announcement,
-        FavouriteVoteWindow,
-    ):
+    for label in SHOWN_MODELS:
+        model = apps.get_model(label)
         uid = f"public-cache-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
+    Innovation = apps.get_model("innovations.Innovation")
     m2m_changed.connect(
         _changed, sender=Innovation.sdgs.through, dispatch_uid="public-cache-innovation-sdgs"
     )
