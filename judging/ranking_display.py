@@ -27,8 +27,8 @@ def groups_cache_key(stage, *, track_id, page, link: bool) -> str | None:
     submission, reopening or exclusion recomputes, and the sheets' totals and exclusions change
     only then), with the stage's closing (the shortlist buttons), and with the display
     generation of public.cache, renewed on any write of a stage, track, criterion, result,
-    shortlist, innovation or agency (names and acronyms, the cut, the decisions). A judge's
-    username changed meanwhile shows after GROUPS_CACHE_SECONDS."""
+    shortlist, innovation, agency or user (names, acronyms, judges' usernames, the cut, the
+    decisions)."""
     from public.cache import generation
 
     if stage.results_computed_at is None:

@@ -23,6 +23,7 @@ import re
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
@@ -98,6 +99,11 @@ def _changed(**_kwargs):
     bump()
 
 
+def _user_changed(update_fields=None, created=False, **_kwargs):
+    if not created and not (update_fields and set(update_fields) <= {"last_login", "password"}):
+        bump()
+
+
 # The models whose rows a public page (or the organiser's ranking tables) shows.
 SHOWN_MODELS = (
     "agencies.Agency",
@@ -132,6 +138,11 @@ def connect_signals():
         uid = f"public-cache-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
+    # Judges' usernames show in the ranking's tables; a sign-in (last_login) or a new password
+    # changes nothing shown.
+    post_save.connect(
+        _user_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="public-cache-user-save"
+    )
     Innovation = apps.get_model("innovations.Innovation")
     m2m_changed.connect(
         _changed, sender=Innovation.sdgs.through, dispatch_uid="public-cache-innovation-sdgs"

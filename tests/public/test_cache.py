@@ -84,3 +84,18 @@ def test_signed_in_users_and_pending_messages_are_never_served_from_the_cache(en
     page = visitor.get(url)
     assert "X-Public-Cache" not in page
     assert "Periksa surel Anda" in page.content.decode()
+
+
+def test_a_sign_in_keeps_the_cache_and_a_renamed_user_renews_it(entry):
+    from django.contrib.auth import get_user_model
+
+    from public.cache import generation
+
+    user = make_operator(make_agency())
+    before = generation()
+    signed_in = Client()
+    signed_in.force_login(user)  # writes last_login only
+    assert generation() == before
+
+    get_user_model().objects.get(pk=user.pk).save()  # e.g. the admin renames a judge
+    assert generation() != before
