@@ -55,42 +55,20 @@ def _agency_tree_q(prefix: str, agencies) -> Q:
     )
 
 
-def _agency_subtree_q(agencies) -> Q:
-    """Agencies that are among `agencies`, or their units, or the units' units."""
-    return Q(pk__in=agencies) | Q(parent_id__in=agencies) | Q(parent__parent_id__in=agencies)
-
-
-def conflict_q(judge, *, prefix: str = "", edition_id: int | None = None) -> Q:
+def conflict_q(judge, *, prefix: str = "") -> Q:
     """A filter on proposals (or, with `prefix="proposal__"`, on rows pointing at one) matching the
     proposals the judge is in conflict with.
 
     Automatic: the judge is an active member of the proposal's agency or of an agency above it.
     Declared: a Conflict row for the proposal, or for its agency (or one above) in its edition.
-
-    With `edition_id` (every proposal filtered is of that edition, e.g. one stage's entries), the
-    conflicted agencies are one uncorrelated subquery and the rows are anti-joined on their
-    proposal key, instead of subqueries per proposal row (a scan of every proposal at national
-    scale).
+    (The judge's own pages read the same rule once per request: see judge_conflicts.)
     """
-    from agencies.models import Agency
     from judging.models import Conflict
 
     member_of = Membership.objects.filter(user=judge, is_active=True).values("agency_id")
     declared_proposals = Conflict.objects.filter(judge=judge, proposal__isnull=False).values(
         "proposal_id"
     )
-    if edition_id is not None:
-        declared_agencies = Conflict.objects.filter(
-            judge=judge, agency__isnull=False, edition_id=edition_id
-        ).values("agency_id")
-        conflicted = Agency.objects.filter(
-            _agency_subtree_q(member_of) | _agency_subtree_q(declared_agencies)
-        ).values("pk")
-        # An anti-join on the proposal key: the rows filtered are matched against the (few)
-        # proposals of conflicted agencies, never against the whole proposal table.
-        key = prefix.removesuffix("__") + "_id" if prefix else "pk"  # proposal__ -> proposal_id
-        of_conflicted = Proposal.objects.filter(pk=OuterRef(key), agency_id__in=conflicted)
-        return Q(**{f"{key}__in": declared_proposals}) | Q(Exists(of_conflicted))
     declared_agencies = Conflict.objects.filter(
         judge=judge, agency__isnull=False, edition_id=OuterRef(f"{prefix}edition_id")
     ).values("agency_id")

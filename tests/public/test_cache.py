@@ -60,7 +60,9 @@ def test_each_visitor_gets_their_own_csrf_token_in_a_cached_page(entry):
 
     assert page["X-Public-Cache"] == "hit"
     (token,) = set(TOKEN.findall(page.content.decode()))
-    switched = second.post(reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token})
+    switched = second.post(
+        reverse("set_language"), {"language": "en", "csrfmiddlewaretoken": token}
+    )
     assert switched.status_code == 302
     assert second.cookies["kiks_language"].value == "en"
 
