@@ -229,7 +229,8 @@ RECOGNITIONS = [
 def _load_2021_finals(edition, organiser, panel) -> bool:
     """Interviews scheduled and scored by the five judges and the mayor, consensus notes, the
     final result confirmed and published, winners, and Cendol forwarded to KIJB."""
-    from judging.finals import (
+    from judging.models import FinalEntry, FinalResult
+    from judging.services import (
         confirm_final_result,
         forward_to_kijb,
         give_award,
@@ -237,7 +238,6 @@ def _load_2021_finals(edition, organiser, panel) -> bool:
         record_consensus_note,
         schedule_slot,
     )
-    from judging.models import FinalEntry, FinalResult
 
     stage = edition.stages.filter(kind=StageKind.INTERVIEW).first()
     if stage is None or FinalResult.objects.filter(edition=edition).exists():

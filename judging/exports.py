@@ -145,7 +145,7 @@ def selection_workbook(edition, target) -> None:
                 .order_by("judge__username", "recorded_at")
             ],
         )
-        from judging.final_selectors import final_rows
+        from judging.selectors import final_rows
 
         result = FinalResult.objects.filter(edition=edition).first()
         stages = list(Stage.objects.filter(edition=edition).order_by("order"))

@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Edition
 from judging.enums import StageKind
-from judging.final_selectors import find_entries
 from judging.models import Stage
-from judging.selectors import judge_users
-from judging.services import criteria_problems
+from judging.selectors import find_entries, judge_users
+from judging.validators import criteria_problems
 
 
 class StageCreateForm(forms.Form):

@@ -1,103 +1,109 @@
 from django.urls import path
 
-from judging import views, views_finals
+from judging.views import agency, documents, finals, judge, organiser, ranking
 
 app_name = "judging"
 
-judge = "penilaian/"
-organiser = "penyelenggara/penilaian/"
-stage = organiser + "<int:stage_id>/"
-edition = organiser + "edisi/<int:edition_id>/"
-agency = "peserta/"
+JUDGE = "penilaian/"
+ORGANISER = "penyelenggara/penilaian/"
+STAGE = ORGANISER + "<int:stage_id>/"
+EDITION = ORGANISER + "edisi/<int:edition_id>/"
+AGENCY = "peserta/"
 
 urlpatterns = [
     # Judges
-    path(judge, views.JudgeHomeView.as_view(), name="judge_home"),
-    path(judge + "<int:stage_id>/", views.JudgeStageView.as_view(), name="judge_stage"),
-    path(judge + "<int:stage_id>/deklarasi/", views.DeclarationView.as_view(), name="declare"),
+    path(JUDGE, judge.JudgeHomeView.as_view(), name="judge_home"),
+    path(JUDGE + "<int:stage_id>/", judge.JudgeStageView.as_view(), name="judge_stage"),
+    path(JUDGE + "<int:stage_id>/deklarasi/", judge.DeclarationView.as_view(), name="declare"),
     path(
-        judge + "<int:stage_id>/usulan/<int:proposal_id>/",
-        views.ScoreSheetView.as_view(),
+        JUDGE + "<int:stage_id>/usulan/<int:proposal_id>/",
+        judge.ScoreSheetView.as_view(),
         name="sheet",
     ),
     path(
-        judge + "<int:stage_id>/usulan/<int:proposal_id>/konflik/",
-        views.EntryConflictView.as_view(),
+        JUDGE + "<int:stage_id>/usulan/<int:proposal_id>/konflik/",
+        judge.EntryConflictView.as_view(),
         name="entry_conflict",
     ),
     path(
-        judge + "lampiran/<int:attachment_id>/", views.AttachmentView.as_view(), name="attachment"
+        JUDGE + "lampiran/<int:attachment_id>/", judge.AttachmentView.as_view(), name="attachment"
     ),
     # Organiser
-    path(organiser, views.StageListView.as_view(), name="stage_list"),
-    path(organiser + "tahap-baru/", views.StageCreateView.as_view(), name="stage_create"),
-    path(stage, views.StageDetailView.as_view(), name="stage_detail"),
-    path(stage + "pengaturan/", views.StageSettingsView.as_view(), name="stage_settings"),
-    path(stage + "kriteria/", views.CriteriaView.as_view(), name="criteria"),
-    path(stage + "panel/", views.PanelView.as_view(), name="panel"),
-    path(stage + "buka/", views.StageOpenView.as_view(), name="stage_open"),
-    path(stage + "tutup/", views.StageCloseView.as_view(), name="stage_close"),
-    path(stage + "penugasan/", views.AssignmentsView.as_view(), name="assignments"),
-    path(stage + "penugasan/otomatis/", views.AutoAssignView.as_view(), name="auto_assign"),
-    path(stage + "penugasan/tambah/", views.ManualAssignView.as_view(), name="manual_assign"),
+    path(ORGANISER, organiser.StageListView.as_view(), name="stage_list"),
+    path(ORGANISER + "tahap-baru/", organiser.StageCreateView.as_view(), name="stage_create"),
+    path(STAGE, organiser.StageDetailView.as_view(), name="stage_detail"),
+    path(STAGE + "pengaturan/", organiser.StageSettingsView.as_view(), name="stage_settings"),
+    path(STAGE + "kriteria/", organiser.CriteriaView.as_view(), name="criteria"),
+    path(STAGE + "panel/", organiser.PanelView.as_view(), name="panel"),
+    path(STAGE + "buka/", organiser.StageOpenView.as_view(), name="stage_open"),
+    path(STAGE + "tutup/", organiser.StageCloseView.as_view(), name="stage_close"),
+    path(STAGE + "penugasan/", organiser.AssignmentsView.as_view(), name="assignments"),
+    path(STAGE + "penugasan/otomatis/", organiser.AutoAssignView.as_view(), name="auto_assign"),
+    path(STAGE + "penugasan/tambah/", organiser.ManualAssignView.as_view(), name="manual_assign"),
     path(
-        stage + "penugasan/<int:assignment_id>/hapus/",
-        views.UnassignView.as_view(),
+        STAGE + "penugasan/<int:assignment_id>/hapus/",
+        organiser.UnassignView.as_view(),
         name="unassign",
     ),
     path(
-        stage + "lembar/<int:sheet_id>/buka-kembali/",
-        views.ReopenSheetView.as_view(),
+        STAGE + "lembar/<int:sheet_id>/buka-kembali/",
+        organiser.ReopenSheetView.as_view(),
         name="reopen_sheet",
     ),
-    path(stage + "usulan/<int:proposal_id>/", views.EntryDetailView.as_view(), name="entry_detail"),
-    path(stage + "peringkat/", views.RankingView.as_view(), name="ranking"),
-    path(stage + "peringkat/hitung/", views.RecomputeView.as_view(), name="recompute"),
-    path(stage + "daftar-pendek/<int:track_id>/", views.ShortlistView.as_view(), name="shortlist"),
-    # Finals: schedule, consensus, final result, documents
-    path(stage + "jadwal/", views_finals.ScheduleView.as_view(), name="schedule"),
-    path(stage + "jadwal/cetak/", views_finals.SchedulePrintView.as_view(), name="schedule_print"),
     path(
-        stage + "jadwal/<int:slot_id>/batal/",
-        views_finals.SlotCancelView.as_view(),
+        STAGE + "usulan/<int:proposal_id>/",
+        organiser.EntryDetailView.as_view(),
+        name="entry_detail",
+    ),
+    path(STAGE + "peringkat/", ranking.RankingView.as_view(), name="ranking"),
+    path(STAGE + "peringkat/hitung/", ranking.RecomputeView.as_view(), name="recompute"),
+    path(
+        STAGE + "daftar-pendek/<int:track_id>/", ranking.ShortlistView.as_view(), name="shortlist"
+    ),
+    # Finals: schedule, consensus, final result, documents
+    path(STAGE + "jadwal/", finals.ScheduleView.as_view(), name="schedule"),
+    path(STAGE + "jadwal/cetak/", finals.SchedulePrintView.as_view(), name="schedule_print"),
+    path(
+        STAGE + "jadwal/<int:slot_id>/batal/",
+        finals.SlotCancelView.as_view(),
         name="slot_cancel",
     ),
-    path(stage + "berita-acara/", views_finals.MinutesView.as_view(), name="minutes"),
+    path(STAGE + "berita-acara/", documents.MinutesView.as_view(), name="minutes"),
     path(
-        judge + "<int:stage_id>/usulan/<int:proposal_id>/konsensus/",
-        views_finals.ConsensusView.as_view(),
+        JUDGE + "<int:stage_id>/usulan/<int:proposal_id>/konsensus/",
+        finals.ConsensusView.as_view(),
         name="consensus",
     ),
-    path(edition + "hasil-akhir/", views_finals.FinalView.as_view(), name="final"),
-    path(edition + "bobot/", views_finals.FinalWeightsView.as_view(), name="final_weights"),
-    path(edition + "hitung/", views_finals.FinalRecomputeView.as_view(), name="final_recompute"),
-    path(edition + "tetapkan/", views_finals.FinalConfirmView.as_view(), name="final_confirm"),
-    path(edition + "umumkan/", views_finals.FinalPublishView.as_view(), name="final_publish"),
-    path(edition + "penghargaan/", views_finals.AwardGiveView.as_view(), name="award_give"),
+    path(EDITION + "hasil-akhir/", finals.FinalView.as_view(), name="final"),
+    path(EDITION + "bobot/", finals.FinalWeightsView.as_view(), name="final_weights"),
+    path(EDITION + "hitung/", finals.FinalRecomputeView.as_view(), name="final_recompute"),
+    path(EDITION + "tetapkan/", finals.FinalConfirmView.as_view(), name="final_confirm"),
+    path(EDITION + "umumkan/", finals.FinalPublishView.as_view(), name="final_publish"),
+    path(EDITION + "penghargaan/", finals.AwardGiveView.as_view(), name="award_give"),
     path(
-        edition + "penghargaan/<int:award_id>/hapus/",
-        views_finals.AwardRemoveView.as_view(),
+        EDITION + "penghargaan/<int:award_id>/hapus/",
+        finals.AwardRemoveView.as_view(),
         name="award_remove",
     ),
-    path(edition + "kijb/teruskan/", views_finals.KijbForwardView.as_view(), name="kijb_forward"),
+    path(EDITION + "kijb/teruskan/", finals.KijbForwardView.as_view(), name="kijb_forward"),
     path(
-        edition + "kijb/<int:nomination_id>/batal/",
-        views_finals.KijbWithdrawView.as_view(),
+        EDITION + "kijb/<int:nomination_id>/batal/",
+        finals.KijbWithdrawView.as_view(),
         name="kijb_withdraw",
     ),
-    path(edition + "kijb/", views_finals.ForwardingPackView.as_view(), name="kijb_pack"),
-    path(edition + "kijb.json", views_finals.ForwardingPackJsonView.as_view(), name="kijb_json"),
-    path(edition + "berita-acara/", views_finals.FinalMinutesView.as_view(), name="final_minutes"),
-    path(edition + "seleksi.xlsx", views_finals.SelectionExportView.as_view(), name="export"),
+    path(EDITION + "kijb/", documents.ForwardingPackView.as_view(), name="kijb_pack"),
+    path(EDITION + "kijb.json", documents.ForwardingPackJsonView.as_view(), name="kijb_json"),
+    path(EDITION + "berita-acara/", documents.FinalMinutesView.as_view(), name="final_minutes"),
+    path(EDITION + "seleksi.xlsx", documents.SelectionExportView.as_view(), name="export"),
     # The agency's side
     path(
-        agency + "presentasi/<int:slot_id>/",
-        views_finals.PresentationUploadView.as_view(),
+        AGENCY + "presentasi/<int:slot_id>/",
+        agency.PresentationUploadView.as_view(),
         name="presentation_upload",
     ),
     path(
-        agency + "umpan-balik/<int:proposal_id>/",
-        views_finals.FeedbackView.as_view(),
+        AGENCY + "umpan-balik/<int:proposal_id>/",
+        agency.FeedbackView.as_view(),
         name="feedback",
     ),
 ]

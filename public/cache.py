@@ -130,7 +130,7 @@ SHOWN_MODELS = (
 
 def connect_signals():
     """Renew the generation when a row a public page (or the organiser's ranking, see
-    judging.ranking_display.groups_cache_key) shows is written or deleted."""
+    judging.views.ranking_table.groups_cache_key) shows is written or deleted."""
     from django.apps import apps
 
     for label in SHOWN_MODELS:

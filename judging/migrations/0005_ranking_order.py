@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# A frozen copy of judging.ranking_order.ORDER_SQL as it was when the columns were added.
+# A frozen copy of judging.results.order.ORDER_SQL as it was when the columns were added.
 ORDER_SQL = """
 UPDATE judging_stageresult
    SET track_id = ordered.track_id, place = ordered.place

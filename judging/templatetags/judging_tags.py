@@ -61,7 +61,7 @@ def stages_with_results():
 def agency_finals(user):
     """For an agency operator's dashboard card: its slots ahead (with the slides uploaded so far)
     and its finalists whose feedback is published. Three queries."""
-    from judging.final_selectors import agency_feedback_entries, agency_slots
+    from judging.selectors import agency_feedback_entries, agency_slots
 
     return {"slots": agency_slots(user), "feedback": agency_feedback_entries(user)}
 
@@ -69,7 +69,7 @@ def agency_finals(user):
 @register.simple_tag
 def innovation_history(innovation, public=False):
     """Editions, results, awards and external recognitions of an innovation (see
-    judging.final_selectors.innovation_history)."""
-    from judging.final_selectors import innovation_history as history
+    judging.selectors.innovation_history)."""
+    from judging.selectors import innovation_history as history
 
     return history(innovation, public=public)

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from innovations.enums import AttachmentKind, ProposalStatus
 from judging.enums import AwardKind, StageKind
-from judging.finals import (
+from judging.services import (
     compute_final_results,
     confirm_final_result,
     forward_to_kijb,

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from judging.finals import confirm_final_result, publish_final_result, schedule_slot
+from judging.services import confirm_final_result, publish_final_result, schedule_slot
 from tests.factories import make_leader, make_operator, make_organiser
 from tests.finals.helpers import finals
 

@@ -13,17 +13,17 @@ from django.utils import timezone
 
 from innovations.enums import InnovationForm, InnovationStage, ProposalStatus
 from innovations.models import Innovation, Proposal
-from judging import final_selectors
+from judging import selectors
 from judging.enums import StageKind
-from judging.finals import schedule_slot
+from judging.services import schedule_slot
 from judging.models import InterviewSlot, Stage, StageResult
 from judging.services import create_stage
 from tests.factories import make_agency, make_edition, make_organiser, make_track
 
 pytestmark = pytest.mark.django_db
 WIB = datetime.timezone(datetime.timedelta(hours=7))
-SHOWN = final_selectors.UNSCHEDULED_SHOWN
-SELECT_UP_TO = final_selectors.SCHEDULE_SELECT_UP_TO
+SHOWN = selectors.UNSCHEDULED_SHOWN
+SELECT_UP_TO = selectors.SCHEDULE_SELECT_UP_TO
 
 
 def _stage(count, *, acronyms=(), agency="Dinas Uji Jadwal"):

@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 
 from agencies.enums import AgencyKind
-from judging.assignment import plan_assignment
+from judging.services.assignment_plan import plan_assignment
 from judging.models import Assignment, ScoreSheet, StageEvent
 from judging.services import (
     JudgingError,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from judging import services
+from judging.services import scoring
 from judging.models import Score, ScoreSheet
 from judging.services import JudgingError, submit_score_sheet
 from tests.factories import make_organiser
@@ -24,14 +24,14 @@ def test_simultaneous_submissions_leave_exactly_one(migration_data, monkeypatch)
     stage, (judge, _other), (proposal, _p2) = scenario(organiser)
     sheet = ScoreSheet.objects.get(assignment__judge=judge, assignment__proposal=proposal)
     c1, c2 = stage.criteria.order_by("order")
-    compute = services.compute_stage_results
+    compute = scoring.compute_stage_results
 
     def slow_compute(*args, **kwargs):
         # Hold the sheet's lock a while: without it the other thread would slip in meanwhile.
         time.sleep(0.5)
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(services, "compute_stage_results", slow_compute)
+    monkeypatch.setattr(scoring, "compute_stage_results", slow_compute)
     start = threading.Barrier(2)
     outcomes = {}
 
@@ -73,13 +73,13 @@ def test_judges_submitting_at_once_queue_instead_of_deadlocking(migration_data, 
     organiser = make_organiser()
     stage, judges, (proposal, _p2) = scenario(organiser, judges=3)
     c1, c2 = stage.criteria.order_by("order")
-    compute = services.compute_stage_results
+    compute = scoring.compute_stage_results
 
     def slow_compute(*args, **kwargs):
         time.sleep(0.2)
         return compute(*args, **kwargs)
 
-    monkeypatch.setattr(services, "compute_stage_results", slow_compute)
+    monkeypatch.setattr(scoring, "compute_stage_results", slow_compute)
     start = threading.Barrier(len(judges))
     outcomes = {}
 

@@ -2,7 +2,7 @@
 
 A submission, a reopening or an exclusion recomputes the sheets of that judge and the entries
 they scored (judges=[...]), then ranks every entry again; the result must be exactly what a full
-recomputation gives. On PostgreSQL the figures come from one SQL statement (judging.results_sql);
+recomputation gives. On PostgreSQL the figures come from one SQL statement (judging.results.sql);
 the Python rules of the other databases must agree with it row for row.
 """
 
@@ -15,11 +15,9 @@ from django.db import connection
 from innovations.models import Proposal
 from judging.enums import RankBy, TieBreak
 from judging.models import Assignment, ScoreSheet, Stage, StageResult
+from judging.results import orm
+from judging.results.orm import RESULT_FIELDS
 from judging.services import (
-    RESULT_FIELDS,
-    _changed_results,
-    _entry_figures_orm,
-    _write_sheet_figures_orm,
     compute_stage_results,
     declare_conflicts,
     reopen_score_sheet,
@@ -130,7 +128,7 @@ def test_incremental_recomputation_after_a_change_of_settings(busy):
 
 
 def test_the_python_rules_agree_with_the_database_row_for_row(busy):
-    """On PostgreSQL the figures and ranks come from results_sql; the Python rules used on other
+    """On PostgreSQL the figures and ranks come from judging.results.sql; the Python rules used on other
     databases find nothing to change in what it wrote (on SQLite: the same code, trivially)."""
     stage, _judges, _proposals, _organiser = busy
     for rank_by in (RankBy.MEAN, RankBy.NORMALISED):
@@ -140,8 +138,8 @@ def test_the_python_rules_agree_with_the_database_row_for_row(busy):
         sheets, results, _at = snapshot(stage)
         heaviest = stage.criteria.order_by("-weight", "order", "pk").values_list("pk", flat=True)
 
-        _write_sheet_figures_orm(stage, None)
-        changed = _changed_results(stage, _entry_figures_orm(stage, heaviest.first(), None))
+        orm.write_sheet_figures(stage, None)
+        changed = orm.changed_results(stage, orm.entry_figures(stage, heaviest.first(), None))
 
         assert changed == []
         assert snapshot(stage)[:2] == (sheets, results)

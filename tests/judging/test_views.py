@@ -317,7 +317,7 @@ def test_judge_stage_page_query_count(client, django_assert_num_queries, entries
 
 
 def test_judge_list_pages_and_filters(client, monkeypatch):
-    monkeypatch.setattr("judging.views.JUDGE_PAGE_SIZE", 5)
+    monkeypatch.setattr("judging.views.judge.JUDGE_PAGE_SIZE", 5)
     stage, judge = judge_page_with(12)
     client.force_login(judge)
     url = reverse("judging:judge_stage", args=[stage.pk])

@@ -1,4 +1,4 @@
-"""judging.services.compute_stage_results in one set-based PostgreSQL statement.
+"""judging.results.compute_stage_results in one set-based PostgreSQL statement.
 
 The ORM form (one correlated subquery per sheet, one UPDATE per judge, the entries' figures
 rounded and ranked in Python) takes minutes on a stage of 40,000 entries; RESULTS computes
@@ -14,7 +14,8 @@ exactly the same figures, with the same casts and rounding, in one pass over the
     figures   per entry: count, mean, mean of squares, median, mean normalised, mean heaviest
     rounded   half up to two decimals, as Decimal(str(float)).quantize() does in Python:
               float -> shortest text -> numeric -> ROUND (half away from zero)
-    ranked    rank and tie-break per track, by window functions over the database's order
+    ranked    rank and tie-break per track, by window functions over the rule of
+              judging.results.tiebreak
     UPDATE    of the entries whose figures, rank or tie-break changed
 
 Rows already right are never rewritten (IS DISTINCT FROM), so a recomputation after one change
@@ -26,7 +27,7 @@ Floating-point means depend on the order of the summed values: an entry's mean o
 of four decimals can fall exactly on a half cent, and the order of the sum then decides how it
 rounds. Each mean is taken in a fixed order (a judge's sheets by id, an entry's by total then
 id), so the same data always gives the same figures, run after run. Python's rules
-(services._changed_results, used on other databases) agree with this statement row for row
+(judging.results.orm, used on other databases) agree with this statement row for row
 (tests/judging/test_results_incremental.py).
 
 Only rows whose values change are written; the scores are read once; nothing goes through
@@ -34,6 +35,8 @@ Python. About 4 s for 40,000 entries and 1.6 million scores (the old statements:
 """
 
 from django.db import connection
+
+from judging.results.tiebreak import sql_order, sql_tie_break
 
 # Set for the statement only (then back to the transaction's values):
 SETTINGS = {
@@ -179,19 +182,13 @@ WITH points AS (
 ), ranked AS (
     SELECT e.*,
         CASE WHEN e.judges_counted > 0 THEN RANK() OVER tied END AS rank,
-        CASE WHEN e.judges_counted = 0 OR ROW_NUMBER() OVER listed = 1
-                  OR LAG(e.{score}) OVER listed IS DISTINCT FROM e.{score} THEN ''
-             WHEN LAG(e.heaviest) OVER listed IS DISTINCT FROM e.heaviest THEN 'heaviest'
-             WHEN LAG(e.median) OVER listed IS DISTINCT FROM e.median THEN 'median'
-             WHEN LAG(e.submitted_at) OVER listed IS DISTINCT FROM e.submitted_at
-                  THEN 'submission'
-             ELSE 'unresolved' END AS tie_break
+        -- The tie-break rule of judging.results.tiebreak, written as SQL.
+        CASE WHEN e.judges_counted = 0 OR ROW_NUMBER() OVER listed = 1 THEN ''
+             {tie_break} END AS tie_break
     FROM entries e
     WINDOW track AS (PARTITION BY e.judges_counted > 0, e.track_id),
-           tied AS (track ORDER BY e.{score} DESC, e.heaviest DESC NULLS LAST, e.median DESC,
-                    e.submitted_at ASC NULLS LAST),
-           listed AS (track ORDER BY e.{score} DESC, e.heaviest DESC NULLS LAST, e.median DESC,
-                      e.submitted_at ASC NULLS LAST, e.proposal_id)
+           tied AS (track ORDER BY {order}),
+           listed AS (track ORDER BY {order}, e.proposal_id)
 )
 UPDATE judging_stageresult AS r
 SET judges_counted = x.judges_counted, mean = x.mean, median = x.median, spread = x.spread,
@@ -216,7 +213,8 @@ def results_sql(*, scoped: bool, score: str) -> str:
         judge_scope="AND a.judge_id = ANY(%(judges)s::integer[])" if scoped else "",
         other_sheets=OTHER_SHEETS.format(scope_entries=SCOPE_ENTRIES) if scoped else "",
         affected=f"r.proposal_id IN ({SCOPE_ENTRIES})" if scoped else "TRUE",
-        score=score,
+        order=sql_order(score),
+        tie_break=sql_tie_break(score, window="listed"),
     )
 
 

@@ -1,0 +1,163 @@
+"""What a judge may see: the stages they sit on, their entries, the proposals and attachments
+behind them, the other judges' sheets as the stage allows, and the consensus note."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from innovations.models import Proposal
+from judging.enums import (
+    ScoreVisibility,
+    SheetStatus,
+)
+from judging.models import (
+    Assignment,
+    ConflictDeclaration,
+    Score,
+    ScoreSheet,
+    Stage,
+)
+from judging.selectors.conflicts import conflict_q, judge_conflicts
+
+
+def stages_for_judge(user) -> QuerySet:
+    """Stages the user sits on, with whether the declaration is done and their progress."""
+    own = Assignment.objects.filter(stage=OuterRef("pk"), judge=user).exclude(sheet__excluded=True)
+    return (
+        Stage.objects.filter(panel__judge=user)
+        .select_related("edition")
+        .annotate(
+            declared=Exists(
+                ConflictDeclaration.objects.filter(
+                    stage=OuterRef("pk"), judge=user, pledge_signed_at__isnull=False
+                )
+            ),
+            entry_count=Coalesce(
+                Subquery(own.order_by().values("stage").annotate(n=Count("pk")).values("n")[:1]),
+                0,
+            ),
+            scored_count=Coalesce(
+                Subquery(
+                    own.filter(sheet__status=SheetStatus.SUBMITTED)
+                    .order_by()
+                    .values("stage")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+        )
+        .order_by("-edition__year", "edition_id", "order")
+    )
+
+
+def has_signed_declaration(user, stage) -> bool:
+    return ConflictDeclaration.objects.filter(
+        stage=stage, judge=user, pledge_signed_at__isnull=False
+    ).exists()
+
+
+def assignments_for_judge(user, stage) -> QuerySet:
+    """The judge's entries in a stage, in the judge's own random order, with sheets and what the
+    list shows. Excluded (conflicted) entries are left out."""
+    queryset = Assignment.objects.filter(stage=stage, judge=user).exclude(sheet__excluded=True)
+    agencies, proposals = judge_conflicts(user, stage.edition_id)
+    if proposals:
+        queryset = queryset.exclude(proposal_id__in=proposals)
+    if agencies:
+        queryset = queryset.exclude(proposal__agency_id__in=agencies)
+    return queryset.select_related(
+        "sheet", "proposal__innovation", "proposal__agency", "proposal__track"
+    ).order_by("position", "pk")
+
+
+def judge_progress(assignments) -> tuple[int, int]:
+    """(entries, submitted) of a judge's assignments (assignments_for_judge), in one query."""
+    figures = assignments.order_by().aggregate(
+        total=Count("pk"), scored=Count("pk", filter=Q(sheet__status=SheetStatus.SUBMITTED))
+    )
+    return figures["total"], figures["scored"]
+
+
+def proposals_visible_to_judge(user, stage=None) -> QuerySet:
+    """Proposals a judge may open: assigned in a stage that has opened, the stage's declaration and
+    pledge signed, the sheet not excluded, and no conflict (automatic or declared)."""
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    assignments = Assignment.objects.filter(
+        judge=user,
+        stage__opened_at__isnull=False,
+        sheet__excluded=False,
+        stage__declarations__judge=user,
+        stage__declarations__pledge_signed_at__isnull=False,
+    )
+    if stage is not None:
+        assignments = assignments.filter(stage=stage)
+    return Proposal.objects.filter(pk__in=assignments.values("proposal_id")).exclude(
+        conflict_q(user)
+    )
+
+
+def judge_can_see_proposal(user, proposal) -> bool:
+    """Whether a judge may open a proposal and its attachments (see proposals_visible_to_judge)."""
+    return proposals_visible_to_judge(user).filter(pk=proposal.pk).exists()
+
+
+def attachment_scope(user) -> Q | None:
+    """For innovations.selectors.register_attachment_scope: the attachments of the proposals the
+    judge may see."""
+    if not user.is_authenticated:
+        return None
+    return Q(proposal__in=proposals_visible_to_judge(user).values("pk"))
+
+
+def assignment_for_judge(user, stage, proposal_id):
+    """The judge's visible assignment of a proposal in a stage, or None (the view answers 404)."""
+    if not has_signed_declaration(user, stage) or stage.opened_at is None:
+        return None
+    return assignments_for_judge(user, stage).filter(proposal_id=proposal_id).first()
+
+
+def entry_body(proposal_id):
+    """The proposal as the agency submitted it, as innovations.selectors.proposal_body builds it
+    for templates/innovations/_proposal_body.html (a fixed number of queries)."""
+    from innovations.selectors import proposal_body, with_checklist_data
+
+    proposal = with_checklist_data(
+        Proposal.objects.select_related("edition", "track", "innovation", "agency")
+    ).get(pk=proposal_id)
+    return proposal_body(proposal)
+
+
+def others_visible(stage, sheet) -> bool:
+    """Whether the judge of `sheet` may see the other judges' scores of the same entry."""
+    if stage.score_visibility == ScoreVisibility.AFTER_OWN:
+        return sheet.is_submitted or stage.is_closed
+    if stage.score_visibility == ScoreVisibility.AFTER_CLOSE:
+        return stage.is_closed
+    return False
+
+
+def other_sheets(sheet) -> list[ScoreSheet]:
+    """The other judges' submitted, counted sheets of the same entry, with their scores."""
+    assignment = sheet.assignment
+    return list(
+        ScoreSheet.objects.filter(
+            assignment__stage_id=assignment.stage_id,
+            assignment__proposal_id=assignment.proposal_id,
+            status=SheetStatus.SUBMITTED,
+            excluded=False,
+        )
+        .exclude(pk=sheet.pk)
+        .prefetch_related(Prefetch("scores", Score.objects.select_related("criterion")))
+        .order_by("assignment__position", "pk")
+    )
+
+
+def can_write_consensus(user, stage, proposal) -> bool:
+    """The organiser, or a member of the stage's panel who is not in conflict with the entry."""
+    from agencies.permissions import is_organiser
+    from judging.selectors import is_in_conflict
+
+    if is_organiser(user):
+        return True
+    return stage.panel.filter(judge=user).exists() and not is_in_conflict(user, proposal)
