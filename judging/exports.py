@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from innovations.exports import EXPORT_LANGUAGE, XLSX_CONTENT_TYPE, escape_cell, wib
 from judging.enums import SheetStatus
 from judging.models import Conflict, Criterion, FinalResult, ScoreSheet, Stage
-from judging.selectors import ranking_rows
+from judging.selectors import final_rows, ranking_rows
 
 
 def _number(text):
@@ -145,7 +145,6 @@ def selection_workbook(edition, target) -> None:
                 .order_by("judge__username", "recorded_at")
             ],
         )
-        from judging.selectors import final_rows
 
         result = FinalResult.objects.filter(edition=edition).first()
         stages = list(Stage.objects.filter(edition=edition).order_by("order"))

@@ -1,10 +1,15 @@
+"""Forms of the judging pages: they validate what was typed; the services act."""
+
+import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Edition
-from judging.enums import StageKind
+from judging.enums import AwardKind, StageKind
 from judging.models import Stage
 from judging.selectors import find_entries, judge_users
 from judging.validators import criteria_problems
@@ -365,11 +370,6 @@ class SlotForm(forms.Form):
         return cleaned
 
     def starts_at(self):
-        import datetime
-        from zoneinfo import ZoneInfo
-
-        from django.conf import settings
-
         return datetime.datetime.combine(
             self.cleaned_data["day"], self.cleaned_data["start"], ZoneInfo(settings.TIME_ZONE)
         )
@@ -422,8 +422,6 @@ class AwardForm(forms.Form):
     title = forms.CharField(label=_("Title of the special award"), max_length=150, required=False)
 
     def __init__(self, *args, rows, **kwargs):
-        from judging.enums import AwardKind
-
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = [
             (row.proposal_id, f"{row.proposal.innovation.acronym} · {row.track.name}")

@@ -1,6 +1,15 @@
-"""Reads of the judging app: who is in conflict, what a judge may see, the organiser's tables, the
-ranking, the schedule, the final result and the agencies' feedback. Each read costs a fixed
-number of queries whatever the number of rows; views start from these, never from `.objects`."""
+"""Reads of the judging app, one module per concern; views start from these, never from
+`.objects`. Each read costs a fixed number of queries whatever the number of rows.
+
+    conflicts   who is in conflict with what (the one rule, three forms)
+    judges      what a judge may see: stages, entries, proposals, attachments, others' sheets
+    stages      the organiser's tables: stages, panel, progress, assignments, entries, events
+    ranking     a stage's ranking a page at a time, the shortlist cut, judges' statistics
+    schedule    the interview schedule, a typed entry, the agency's slots
+    finals      the final result, its ranking, finalists, awards, KIJB nominations
+    feedback    the agency's feedback after publication; an innovation's history
+    kijb        the forwarding pack to the provincial competition
+"""
 
 from judging.selectors.conflicts import (
     conflict_pairs,
@@ -20,17 +29,27 @@ from judging.selectors.feedback import (
 from judging.selectors.finals import (
     FinalTrack,
     agency_feedback_entries,
+    award_of,
+    final_result_of,
     final_rows,
     final_tracks,
+    finalist_of,
+    has_final_result,
     kijb_eligible_from,
+    nomination_of,
     published_result,
     stages_of,
 )
 from judging.selectors.judges import (
     assignment_for_judge,
     assignments_for_judge,
+    attachment_for_judge,
     attachment_scope,
+    automatic_conflict_ids,
     can_write_consensus,
+    declaration_entries,
+    declaration_of,
+    declared_proposal_ids,
     entry_body,
     has_signed_declaration,
     judge_can_see_proposal,
@@ -40,7 +59,9 @@ from judging.selectors.judges import (
     proposals_visible_to_judge,
     stages_for_judge,
 )
-from judging.selectors.kijb import forwarding_pack
+from judging.selectors.kijb import (
+    forwarding_pack,
+)
 from judging.selectors.ranking import (
     RANKING_PAGE_SIZE,
     CutInfo,
@@ -57,29 +78,49 @@ from judging.selectors.schedule import (
     UNSCHEDULED_SHOWN,
     Schedule,
     agency_slots,
+    consensus_entry,
     find_entries,
     operated_agency_ids,
     overlapping_slots,
     schedule,
+    slot_of,
     upcoming_slot,
 )
 from judging.selectors.stages import (
     JudgeProgress,
+    assignment_of,
     assignment_table,
     counted_sheets,
     criteria_of,
+    entries_of,
+    entry_count,
+    entry_with_track,
     excluded_sheets_needing_reassignment,
     judge_users,
     next_stage,
+    panel_judge_ids,
+    panel_judges,
+    panel_of,
     panel_progress,
     previous_stage,
+    sheet_of,
     sheets_of_entry,
     sheets_with_content,
+    shortlist_of,
+    shortlists_of,
+    stage_events,
+    stages,
     stages_for_organiser,
+    stages_judged_by,
+    stages_needing_attention,
+    stages_with_results,
+    track_of,
+    tracks_of,
 )
 
 __all__ = [
-    "forwarding_pack",
+    "stages_needing_attention",
+    "stages_with_results",
     "CriterionFeedback",
     "CutInfo",
     "FinalTrack",
@@ -97,21 +138,36 @@ __all__ = [
     "agency_feedback_entries",
     "agency_slots",
     "assignment_for_judge",
+    "assignment_of",
     "assignment_table",
     "assignments_for_judge",
+    "attachment_for_judge",
     "attachment_scope",
+    "automatic_conflict_ids",
+    "award_of",
     "can_write_consensus",
     "conflict_pairs",
     "conflict_q",
     "conflicted_proposals",
+    "consensus_entry",
     "counted_sheets",
     "criteria_of",
     "cut_of",
+    "declaration_entries",
+    "declaration_of",
+    "declared_proposal_ids",
+    "entries_of",
     "entry_body",
+    "entry_count",
+    "entry_with_track",
     "excluded_sheets_needing_reassignment",
+    "final_result_of",
     "final_rows",
     "final_tracks",
+    "finalist_of",
     "find_entries",
+    "forwarding_pack",
+    "has_final_result",
     "has_signed_declaration",
     "innovation_history",
     "is_in_conflict",
@@ -122,10 +178,14 @@ __all__ = [
     "judge_users",
     "kijb_eligible_from",
     "next_stage",
+    "nomination_of",
     "operated_agency_ids",
     "other_sheets",
     "others_visible",
     "overlapping_slots",
+    "panel_judge_ids",
+    "panel_judges",
+    "panel_of",
     "panel_progress",
     "previous_stage",
     "proposal_feedback",
@@ -133,11 +193,20 @@ __all__ = [
     "published_result",
     "ranking_rows",
     "schedule",
+    "sheet_of",
     "sheets_of_entry",
     "sheets_with_content",
+    "shortlist_of",
+    "shortlists_of",
+    "slot_of",
+    "stage_events",
+    "stages",
     "stages_for_judge",
     "stages_for_organiser",
+    "stages_judged_by",
     "stages_of",
+    "track_of",
+    "tracks_of",
     "tracks_of_ranking",
     "upcoming_slot",
 ]

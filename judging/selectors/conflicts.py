@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Q, QuerySet
 from agencies.models import Membership
 from innovations.models import Proposal
 from judging.models import (
+    Conflict,
     Stage,
     StageResult,
 )
@@ -29,8 +30,6 @@ def conflict_q(judge, *, prefix: str = "") -> Q:
     Declared: a Conflict row for the proposal, or for its agency (or one above) in its edition.
     (The judge's own pages read the same rule once per request: see judge_conflicts.)
     """
-    from judging.models import Conflict
-
     member_of = Membership.objects.filter(user=judge, is_active=True).values("agency_id")
     declared_proposals = Conflict.objects.filter(judge=judge, proposal__isnull=False).values(
         "proposal_id"
@@ -57,8 +56,6 @@ def conflict_pairs(stage: Stage, judge_ids=None, proposal_ids=None) -> set[tuple
     A few small queries (memberships, declared conflicts, the entries' agency chains), then the
     pairs are matched in memory: the sizes are panel x entries.
     """
-    from judging.models import Conflict
-
     if judge_ids is None:
         judge_ids = list(stage.panel.values_list("judge_id", flat=True))
     entries = StageResult.objects.filter(stage=stage)

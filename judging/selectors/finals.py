@@ -5,7 +5,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 
+from innovations.models import Proposal
 from innovations.validators import add_months
 from judging.enums import (
     KIJB_MIN_MONTHS,
@@ -14,6 +16,7 @@ from judging.models import (
     Award,
     FinalEntry,
     FinalResult,
+    KijbNomination,
     Stage,
 )
 from judging.selectors.schedule import operated_agency_ids
@@ -73,3 +76,33 @@ def published_result(edition) -> FinalResult | None:
 def kijb_eligible_from(innovation) -> datetime.date:
     """The first day the innovation has run KIJB_MIN_MONTHS months."""
     return add_months(innovation.started_on, KIJB_MIN_MONTHS)
+
+
+def final_result_of(edition) -> FinalResult | None:
+    """The edition's final result (confirmed or published) with who confirmed and published it."""
+    return (
+        FinalResult.objects.filter(edition=edition)
+        .select_related("confirmed_by", "published_by")
+        .first()
+    )
+
+
+def has_final_result(edition) -> bool:
+    return FinalResult.objects.filter(edition=edition).exists()
+
+
+def finalist_of(edition, proposal_id) -> Proposal:
+    """A finalist of the edition (a proposal with a final entry) with its innovation, or a 404."""
+    return get_object_or_404(
+        Proposal.objects.select_related("innovation"),
+        pk=proposal_id,
+        final_entry__edition=edition,
+    )
+
+
+def award_of(edition, award_id) -> Award:
+    return get_object_or_404(Award, pk=award_id, edition=edition)
+
+
+def nomination_of(edition, nomination_id) -> KijbNomination:
+    return get_object_or_404(KijbNomination, pk=nomination_id, proposal__edition=edition)

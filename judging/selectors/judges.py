@@ -3,20 +3,30 @@ behind them, the other judges' sheets as the stage allows, and the consensus not
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
-from innovations.models import Proposal
+from agencies.permissions import is_organiser
+from innovations.models import Attachment, Proposal
+from innovations.selectors import proposal_body, with_checklist_data
 from judging.enums import (
     ScoreVisibility,
     SheetStatus,
 )
 from judging.models import (
     Assignment,
+    Conflict,
     ConflictDeclaration,
     Score,
     ScoreSheet,
     Stage,
+    StageResult,
 )
-from judging.selectors.conflicts import conflict_q, judge_conflicts
+from judging.selectors.conflicts import (
+    conflict_q,
+    conflicted_proposals,
+    is_in_conflict,
+    judge_conflicts,
+)
 
 
 def stages_for_judge(user) -> QuerySet:
@@ -120,8 +130,6 @@ def assignment_for_judge(user, stage, proposal_id):
 def entry_body(proposal_id):
     """The proposal as the agency submitted it, as innovations.selectors.proposal_body builds it
     for templates/innovations/_proposal_body.html (a fixed number of queries)."""
-    from innovations.selectors import proposal_body, with_checklist_data
-
     proposal = with_checklist_data(
         Proposal.objects.select_related("edition", "track", "innovation", "agency")
     ).get(pk=proposal_id)
@@ -155,9 +163,44 @@ def other_sheets(sheet) -> list[ScoreSheet]:
 
 def can_write_consensus(user, stage, proposal) -> bool:
     """The organiser, or a member of the stage's panel who is not in conflict with the entry."""
-    from agencies.permissions import is_organiser
-    from judging.selectors import is_in_conflict
-
     if is_organiser(user):
         return True
     return stage.panel.filter(judge=user).exists() and not is_in_conflict(user, proposal)
+
+
+def declaration_of(stage, judge) -> ConflictDeclaration | None:
+    return ConflictDeclaration.objects.filter(stage=stage, judge=judge).first()
+
+
+def declaration_entries(stage) -> list[StageResult]:
+    """The stage's entries as the declaration lists them: by agency, then innovation."""
+    return list(
+        StageResult.objects.filter(stage=stage)
+        .select_related("proposal__innovation", "proposal__agency__parent")
+        .order_by("proposal__agency__name", "proposal__innovation__acronym")
+    )
+
+
+def declared_proposal_ids(judge) -> set[int]:
+    """The proposals the judge declared a conflict with, one by one."""
+    return set(
+        Conflict.objects.filter(judge=judge, proposal__isnull=False).values_list(
+            "proposal_id", flat=True
+        )
+    )
+
+
+def automatic_conflict_ids(judge, edition) -> set[int]:
+    """The edition's proposals the judge is in conflict with other than by a declaration on the
+    proposal itself (membership, a declared agency)."""
+    declared = Conflict.objects.filter(judge=judge, proposal__isnull=False).values("proposal_id")
+    return set(
+        conflicted_proposals(judge, edition).exclude(pk__in=declared).values_list("pk", flat=True)
+    )
+
+
+def attachment_for_judge(user, attachment_id) -> Attachment:
+    """An attachment of a proposal the judge may see (proposals_visible_to_judge), or a 404."""
+    return get_object_or_404(
+        Attachment.objects.filter(proposal__in=proposals_visible_to_judge(user)), pk=attachment_id
+    )

@@ -2,11 +2,12 @@
 cut itself, and the judges' statistics (leniency)."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast
 
 from innovations.models import Track
 from judging.enums import (
@@ -195,8 +196,6 @@ class JudgeStatistics:
 def _decimal(value, places="0.01") -> Decimal | None:
     if value is None:
         return None
-    from decimal import ROUND_HALF_UP
-
     return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
@@ -216,9 +215,6 @@ def judge_statistics(stage, *, limit: int | None = None) -> JudgeStatisticsList:
     first (largest leniency either way, then those who scored nothing), so that a page shows the
     judges worth a look whatever the size of the panel.
     """
-    from django.db.models import Avg, FloatField
-    from django.db.models.functions import Cast
-
     entry_mean = StageResult.objects.filter(
         stage=stage, proposal_id=OuterRef("assignment__proposal_id")
     ).values("mean")[:1]

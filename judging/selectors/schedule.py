@@ -4,6 +4,7 @@ the agency's own slots."""
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from agencies.enums import MembershipRole
@@ -176,3 +177,18 @@ def agency_slots(user, now=None) -> list[InterviewSlot]:
         slot.presentation = slides.get(slot.proposal_id)
         slot.can_upload = slot.starts_at > now
     return slots
+
+
+def slot_of(stage, slot_id) -> InterviewSlot:
+    return get_object_or_404(InterviewSlot, pk=slot_id, stage=stage)
+
+
+def consensus_entry(stage, proposal_id) -> StageResult:
+    """An entry of the stage as the consensus page shows it, or a 404."""
+    return get_object_or_404(
+        StageResult.objects.select_related(
+            "stage__edition", "proposal__innovation", "proposal__agency", "consensus_by"
+        ),
+        stage=stage,
+        proposal_id=proposal_id,
+    )

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 
 from agencies.enums import Role
+from innovations.models import Track
 from judging.enums import (
     SheetStatus,
 )
@@ -17,7 +19,9 @@ from judging.models import (
     PanelMember,
     Score,
     ScoreSheet,
+    Shortlist,
     Stage,
+    StageEvent,
     StageResult,
 )
 
@@ -194,4 +198,128 @@ def sheets_of_entry(stage, proposal_id) -> list[ScoreSheet]:
             )
         )
         .order_by("assignment__judge__username")
+    )
+
+
+def stages() -> QuerySet:
+    """Every stage with its edition: what the organiser's and the readers' pages look up."""
+    return Stage.objects.select_related("edition")
+
+
+def stages_judged_by(user) -> QuerySet:
+    """The stages whose panel the user sits on (a judge's pages: any other stage is a 404)."""
+    return stages().filter(panel__judge=user)
+
+
+def panel_of(stage) -> list[PanelMember]:
+    """The stage's panel members with their users, by username."""
+    return list(stage.panel.select_related("judge").order_by("judge__username"))
+
+
+def panel_judges(stage) -> list:
+    """The users on the stage's panel, by username."""
+    return [member.judge for member in panel_of(stage)]
+
+
+def panel_judge_ids(stage) -> list[int]:
+    return list(stage.panel.values_list("judge", flat=True))
+
+
+def entries_of(stage) -> QuerySet:
+    """The stage's entries (StageResult rows) with their innovation and agency."""
+    return StageResult.objects.filter(stage=stage).select_related(
+        "proposal__innovation", "proposal__agency"
+    )
+
+
+def entry_count(stage) -> int:
+    return stage.results.count()
+
+
+def entry_with_track(stage, proposal_id):
+    """One entry of the stage with its innovation, agency and track, or a 404."""
+    return get_object_or_404(
+        StageResult.objects.select_related(
+            "proposal__innovation", "proposal__agency", "proposal__track"
+        ),
+        stage=stage,
+        proposal_id=proposal_id,
+    )
+
+
+def stage_events(stage, limit: int = 30) -> list[StageEvent]:
+    """The stage's latest events, newest first (the stage page's history)."""
+    return list(stage.events.select_related("by", "judge", "proposal__innovation")[:limit])
+
+
+def shortlists_of(stage) -> list[Shortlist]:
+    """The stage's confirmed shortlists with their tracks and who confirmed them, by track."""
+    return list(stage.shortlists.select_related("track", "confirmed_by").order_by("track__order"))
+
+
+def shortlist_of(stage, track) -> Shortlist | None:
+    """A track's shortlist of the stage with its log of changes, or None."""
+    return (
+        Shortlist.objects.filter(stage=stage, track=track).prefetch_related("changes__by").first()
+    )
+
+
+def tracks_of(edition) -> list[Track]:
+    return list(Track.objects.filter(edition=edition).order_by("order", "name"))
+
+
+def track_of(edition, track_id) -> Track:
+    """One track of the edition, or a 404."""
+    return get_object_or_404(Track, pk=track_id, edition=edition)
+
+
+def sheet_of(stage, sheet_id) -> ScoreSheet:
+    """One score sheet of the stage with its assignment, or a 404."""
+    return get_object_or_404(
+        ScoreSheet.objects.select_related("assignment"), pk=sheet_id, assignment__stage=stage
+    )
+
+
+def assignment_of(stage, assignment_id) -> Assignment:
+    """One assignment of the stage, or a 404."""
+    return get_object_or_404(Assignment, pk=assignment_id, stage=stage)
+
+
+def stages_needing_attention() -> list[Stage]:
+    """Open or preparing stages, each with how many excluded sheets still wait for another judge
+    (`waiting`: the organiser's alert after a late conflict). One query."""
+    active = (
+        Assignment.objects.filter(
+            stage=OuterRef("assignment__stage"),
+            proposal=OuterRef("assignment__proposal"),
+            sheet__excluded=False,
+        )
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    waiting = (
+        ScoreSheet.objects.filter(excluded=True, assignment__stage=OuterRef("pk"))
+        .annotate(active=Subquery(active))
+        .filter(Q(active__isnull=True) | Q(active__lt=OuterRef("judges_per_proposal")))
+        .order_by()
+        .values("assignment__stage")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return list(
+        Stage.objects.filter(closed_at__isnull=True)
+        .select_related("edition")
+        .annotate(waiting=Subquery(waiting))
+        .order_by("-edition__year", "order")
+    )
+
+
+def stages_with_results() -> list[Stage]:
+    """Stages that have opened, for the leadership's read-only rankings. One query."""
+    return list(
+        Stage.objects.filter(opened_at__isnull=False)
+        .select_related("edition")
+        .order_by("-edition__year", "order")
     )

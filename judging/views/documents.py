@@ -9,10 +9,6 @@ from django.views.generic import TemplateView
 
 from judging import selectors
 from judging.exports import selection_response
-from judging.models import (
-    FinalResult,
-    Stage,
-)
 from judging.views.mixins import EditionMixin, ResultsReaderRequiredMixin
 
 
@@ -24,10 +20,10 @@ class MinutesView(ResultsReaderRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stage = get_object_or_404(Stage.objects.select_related("edition"), pk=kwargs["stage_id"])
+        stage = get_object_or_404(selectors.stages(), pk=kwargs["stage_id"])
         rows = selectors.ranking_rows(stage)
-        panel = list(stage.panel.select_related("judge").order_by("judge__username"))
-        shortlists = list(stage.shortlists.select_related("track").order_by("track__order"))
+        panel = selectors.panel_of(stage)
+        shortlists = selectors.shortlists_of(stage)
         context.update(
             stage=stage,
             groups=selectors.tracks_of_ranking(rows, rank_by=stage.rank_by),
@@ -46,7 +42,7 @@ class FinalMinutesView(ResultsReaderRequiredMixin, EditionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stages = list(Stage.objects.filter(edition=self.edition).order_by("order"))
+        stages = selectors.stages_of(self.edition)
         rows = selectors.final_rows(self.edition)
         for row in rows:
             row.scores = [row.stage_scores.get(str(stage.pk)) for stage in stages]
@@ -55,10 +51,8 @@ class FinalMinutesView(ResultsReaderRequiredMixin, EditionMixin, TemplateView):
             edition=self.edition,
             stages=stages,
             groups=selectors.final_tracks(rows),
-            result=FinalResult.objects.filter(edition=self.edition).first(),
-            panel=list(last.panel.select_related("judge").order_by("judge__username"))
-            if last
-            else [],
+            result=selectors.final_result_of(self.edition),
+            panel=selectors.panel_of(last) if last else [],
             printed_at=timezone.now(),
         )
         return context
@@ -80,7 +74,7 @@ class ForwardingPackView(ResultsReaderRequiredMixin, EditionMixin, TemplateView)
         context.update(
             edition=self.edition,
             pack=selectors.forwarding_pack(self.edition),
-            result=FinalResult.objects.filter(edition=self.edition).first(),
+            result=selectors.final_result_of(self.edition),
             printed_at=timezone.now(),
         )
         return context
@@ -88,7 +82,7 @@ class ForwardingPackView(ResultsReaderRequiredMixin, EditionMixin, TemplateView)
 
 class ForwardingPackJsonView(ResultsReaderRequiredMixin, EditionMixin, View):
     def get(self, request, *args, **kwargs):
-        result = FinalResult.objects.filter(edition=self.edition).first()
+        result = selectors.final_result_of(self.edition)
         items = [
             {key: value for key, value in item.items() if key not in PACK_OBJECTS}
             for item in selectors.forwarding_pack(self.edition)

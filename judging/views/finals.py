@@ -14,7 +14,6 @@ from agencies.permissions import (
     OrganiserRequiredMixin,
     is_organiser,
 )
-from innovations.models import Proposal
 from judging import selectors
 from judging.forms import (
     AwardForm,
@@ -25,11 +24,6 @@ from judging.forms import (
     WeightsForm,
 )
 from judging.models import (
-    Award,
-    FinalResult,
-    InterviewSlot,
-    KijbNomination,
-    Stage,
     StageResult,
 )
 from judging.services import (
@@ -122,11 +116,11 @@ class SchedulePrintView(ResultsReaderRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stage = get_object_or_404(Stage.objects.select_related("edition"), pk=kwargs["stage_id"])
+        stage = get_object_or_404(selectors.stages(), pk=kwargs["stage_id"])
         context.update(
             _schedule_context(selectors.schedule(stage)),
             stage=stage,
-            panel=list(stage.panel.select_related("judge").order_by("judge__username")),
+            panel=selectors.panel_of(stage),
             printed_at=timezone.now(),
         )
         return context
@@ -134,7 +128,7 @@ class SchedulePrintView(ResultsReaderRequiredMixin, TemplateView):
 
 class SlotCancelView(OrganiserStageMixin, View):
     def post(self, request, *args, **kwargs):
-        slot = get_object_or_404(InterviewSlot, pk=kwargs["slot_id"], stage=self.stage)
+        slot = selectors.slot_of(self.stage, kwargs["slot_id"])
         try:
             cancel_slot(slot, by=request.user)
         except JudgingError as error:
@@ -151,16 +145,8 @@ class ConsensusView(PanelOrOrganiserMixin, TemplateView):
 
     @cached_property
     def result(self) -> StageResult:
-        stage = get_object_or_404(
-            Stage.objects.select_related("edition"), pk=self.kwargs["stage_id"]
-        )
-        result = get_object_or_404(
-            StageResult.objects.select_related(
-                "stage__edition", "proposal__innovation", "proposal__agency", "consensus_by"
-            ),
-            stage=stage,
-            proposal_id=self.kwargs["proposal_id"],
-        )
+        stage = get_object_or_404(selectors.stages(), pk=self.kwargs["stage_id"])
+        result = selectors.consensus_entry(stage, self.kwargs["proposal_id"])
         if not selectors.can_write_consensus(self.request.user, stage, result.proposal):
             raise Http404
         return result
@@ -202,16 +188,12 @@ class FinalView(ResultsReaderRequiredMixin, EditionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         edition = self.edition
-        stages = list(Stage.objects.filter(edition=edition).order_by("order"))
+        stages = selectors.stages_of(edition)
         rows = selectors.final_rows(edition)
         for row in rows:
             row.scores = [row.stage_scores.get(str(stage.pk)) for stage in stages]
             row.kijb_from = selectors.kijb_eligible_from(row.proposal.innovation)
-        result = (
-            FinalResult.objects.filter(edition=edition)
-            .select_related("confirmed_by", "published_by")
-            .first()
-        )
+        result = selectors.final_result_of(edition)
         can_run = is_organiser(self.request.user)
         context.update(
             edition=edition,
@@ -259,7 +241,7 @@ class FinalActionView(OrganiserRequiredMixin, EditionMixin, View):
 class FinalWeightsView(FinalActionView):
     def act(self, request):
         self.success = _("Weights saved; the final ranking is recomputed.")
-        stages = list(Stage.objects.filter(edition=self.edition).order_by("order"))
+        stages = selectors.stages_of(self.edition)
         form = WeightsForm(request.POST, stages=stages)
         if not form.is_valid():
             messages.error(request, _("Give every stage a weight between 0 and 100."))
@@ -271,7 +253,7 @@ class FinalWeightsView(FinalActionView):
 class FinalRecomputeView(FinalActionView):
     def act(self, request):
         self.success = _("Final ranking recomputed.")
-        if FinalResult.objects.filter(edition=self.edition).exists():
+        if selectors.has_final_result(self.edition):
             raise JudgingError(_("The final result is confirmed: it is no longer recomputed."))
         compute_final_results(self.edition)
 
@@ -299,14 +281,6 @@ class FinalPublishView(FinalActionView):
         publish_final_result(self.edition, by=request.user)
 
 
-def _finalist(edition, proposal_id) -> Proposal:
-    return get_object_or_404(
-        Proposal.objects.select_related("innovation"),
-        pk=proposal_id,
-        final_entry__edition=edition,
-    )
-
-
 class AwardGiveView(FinalActionView):
     def act(self, request):
         self.success = _("Award given.")
@@ -317,7 +291,7 @@ class AwardGiveView(FinalActionView):
             return False
         give_award(
             self.edition,
-            proposal=_finalist(self.edition, form.cleaned_data["proposal"]),
+            proposal=selectors.finalist_of(self.edition, form.cleaned_data["proposal"]),
             kind=form.cleaned_data["kind"],
             title=form.cleaned_data["title"],
             by=request.user,
@@ -327,7 +301,7 @@ class AwardGiveView(FinalActionView):
 class AwardRemoveView(FinalActionView):
     def act(self, request):
         self.success = _("Award removed.")
-        award = get_object_or_404(Award, pk=self.kwargs["award_id"], edition=self.edition)
+        award = selectors.award_of(self.edition, self.kwargs["award_id"])
         remove_award(award, by=request.user)
 
 
@@ -340,7 +314,7 @@ class KijbForwardView(FinalActionView):
             messages.error(request, _("Choose a finalist and the date of forwarding."))
             return False
         forward_to_kijb(
-            _finalist(self.edition, form.cleaned_data["proposal"]),
+            selectors.finalist_of(self.edition, form.cleaned_data["proposal"]),
             forwarded_on=form.cleaned_data["forwarded_on"],
             note=form.cleaned_data["note"],
             by=request.user,
@@ -350,7 +324,5 @@ class KijbForwardView(FinalActionView):
 class KijbWithdrawView(FinalActionView):
     def act(self, request):
         self.success = _("KIJB forwarding withdrawn.")
-        nomination = get_object_or_404(
-            KijbNomination, pk=self.kwargs["nomination_id"], proposal__edition=self.edition
-        )
+        nomination = selectors.nomination_of(self.edition, self.kwargs["nomination_id"])
         withdraw_kijb(nomination, by=request.user)

@@ -3,7 +3,7 @@ entries, the score sheet, a conflict found while scoring, the attachments."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,18 +11,12 @@ from django.views.generic import TemplateView
 from agencies.permissions import (
     JudgeRequiredMixin,
 )
-from innovations.models import Attachment
 from judging import selectors
 from judging.enums import SheetStatus
 from judging.forms import (
     DeclarationForm,
     EntryConflictForm,
     ScoreSheetForm,
-)
-from judging.models import (
-    Conflict,
-    ConflictDeclaration,
-    StageResult,
 )
 from judging.services import (
     PLEDGE_TEXT,
@@ -112,25 +106,10 @@ class DeclarationView(JudgeStageMixin, TemplateView):
     template_name = "judging/declaration.html"
 
     def _form(self, data=None):
-        entries = list(
-            StageResult.objects.filter(stage=self.stage)
-            .select_related("proposal__innovation", "proposal__agency__parent")
-            .order_by("proposal__agency__name", "proposal__innovation__acronym")
-        )
-        automatic = set(
-            selectors.conflicted_proposals(self.request.user, self.stage.edition)
-            .exclude(
-                pk__in=Conflict.objects.filter(
-                    judge=self.request.user, proposal__isnull=False
-                ).values("proposal_id")
-            )
-            .values_list("pk", flat=True)
-        )
-        declared = set(
-            Conflict.objects.filter(judge=self.request.user, proposal__isnull=False).values_list(
-                "proposal_id", flat=True
-            )
-        )
+        user = self.request.user
+        entries = selectors.declaration_entries(self.stage)
+        automatic = selectors.automatic_conflict_ids(user, self.stage.edition)
+        declared = selectors.declared_proposal_ids(user)
         return DeclarationForm(data, entries=entries, automatic=automatic, declared=declared)
 
     def get(self, request, *args, **kwargs):
@@ -159,9 +138,7 @@ class DeclarationView(JudgeStageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["pledge_text"] = PLEDGE_TEXT
-        context["declaration"] = ConflictDeclaration.objects.filter(
-            stage=self.stage, judge=self.request.user
-        ).first()
+        context["declaration"] = selectors.declaration_of(self.stage, self.request.user)
         return context
 
 
@@ -285,12 +262,7 @@ class AttachmentView(JudgeRequiredMixin, View):
     """An attachment of a proposal the judge may see (assigned, declared, no conflict)."""
 
     def get(self, request, attachment_id):
-        attachment = get_object_or_404(
-            Attachment.objects.filter(
-                proposal__in=selectors.proposals_visible_to_judge(request.user)
-            ),
-            pk=attachment_id,
-        )
+        attachment = selectors.attachment_for_judge(request.user, attachment_id)
         try:
             handle = attachment.file.open("rb")
         except FileNotFoundError as exc:

@@ -13,6 +13,7 @@ from agencies.permissions import (
     is_organiser,
 )
 from innovations.models import Edition
+from judging import selectors
 from judging.models import (
     Stage,
 )
@@ -44,8 +45,7 @@ class JudgeStageMixin(JudgeRequiredMixin):
     @cached_property
     def stage(self) -> Stage:
         return get_object_or_404(
-            Stage.objects.select_related("edition").filter(panel__judge=self.request.user),
-            pk=self.kwargs["stage_id"],
+            selectors.stages_judged_by(self.request.user), pk=self.kwargs["stage_id"]
         )
 
     def get_context_data(self, **kwargs):
@@ -59,9 +59,7 @@ class OrganiserStageMixin(OrganiserRequiredMixin):
 
     @cached_property
     def stage(self) -> Stage:
-        return get_object_or_404(
-            Stage.objects.select_related("edition"), pk=self.kwargs["stage_id"]
-        )
+        return get_object_or_404(selectors.stages(), pk=self.kwargs["stage_id"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

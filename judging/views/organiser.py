@@ -2,7 +2,7 @@
 opening and closing, assignments, reopened sheets, an entry's sheets."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -10,7 +10,6 @@ from django.views.generic import TemplateView
 from agencies.permissions import (
     OrganiserRequiredMixin,
 )
-from innovations.models import Track
 from judging import selectors
 from judging.forms import (
     CriterionFormSet,
@@ -19,12 +18,6 @@ from judging.forms import (
     ReasonForm,
     StageCreateForm,
     StageSettingsForm,
-)
-from judging.models import (
-    Assignment,
-    ScoreSheet,
-    Stage,
-    StageResult,
 )
 from judging.services import (
     JudgingError,
@@ -92,13 +85,13 @@ class StageDetailView(OrganiserStageMixin, TemplateView):
             progress=progress,
             assigned=sum(p.assigned for p in progress),
             submitted=sum(p.submitted for p in progress),
-            entry_count=stage.results.count(),
+            entry_count=selectors.entry_count(stage),
             alerts=list(selectors.excluded_sheets_needing_reassignment(stage)),
             opening_problems=opening_problems(stage) if stage.opened_at is None else [],
             frozen=criteria_are_frozen(stage),
-            events=list(stage.events.select_related("by", "judge", "proposal__innovation")[:30]),
-            shortlists=list(stage.shortlists.select_related("track", "confirmed_by")),
-            tracks=list(Track.objects.filter(edition=stage.edition).order_by("order", "name")),
+            events=selectors.stage_events(stage),
+            shortlists=selectors.shortlists_of(stage),
+            tracks=selectors.tracks_of(stage.edition),
         )
         return context
 
@@ -112,7 +105,7 @@ class StageSettingsView(OrganiserStageMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
-        form = StageSettingsForm(request.POST, instance=Stage.objects.get(pk=self.stage.pk))
+        form = StageSettingsForm(request.POST, instance=selectors.stages().get(pk=self.stage.pk))
         if form.is_valid():
             try:
                 update_stage_settings(
@@ -176,7 +169,7 @@ class PanelView(OrganiserStageMixin, TemplateView):
     template_name = "judging/panel.html"
 
     def get(self, request, *args, **kwargs):
-        form = PanelForm(initial={"judges": list(self.stage.panel.values_list("judge", flat=True))})
+        form = PanelForm(initial={"judges": selectors.panel_judge_ids(self.stage)})
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
@@ -223,10 +216,7 @@ class AssignmentsView(OrganiserStageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = selectors.assignment_table(self.stage)
-        judges = [
-            member.judge
-            for member in self.stage.panel.select_related("judge").order_by("judge__username")
-        ]
+        judges = selectors.panel_judges(self.stage)
         context.update(
             rows=rows,
             judges=judges,
@@ -259,15 +249,8 @@ class AutoAssignView(OrganiserStageMixin, View):
 
 class ManualAssignView(OrganiserStageMixin, View):
     def post(self, request, *args, **kwargs):
-        judges = [
-            member.judge
-            for member in self.stage.panel.select_related("judge").order_by("judge__username")
-        ]
-        entries = list(
-            StageResult.objects.filter(stage=self.stage).select_related(
-                "proposal__innovation", "proposal__agency"
-            )
-        )
+        judges = selectors.panel_judges(self.stage)
+        entries = list(selectors.entries_of(self.stage))
         form = ManualAssignForm(request.POST, judges=judges, entries=entries)
         if form.is_valid():
             judge = next(j for j in judges if j.pk == form.cleaned_data["judge"])
@@ -285,7 +268,7 @@ class ManualAssignView(OrganiserStageMixin, View):
 
 class UnassignView(OrganiserStageMixin, View):
     def post(self, request, *args, **kwargs):
-        assignment = get_object_or_404(Assignment, pk=kwargs["assignment_id"], stage=self.stage)
+        assignment = selectors.assignment_of(self.stage, kwargs["assignment_id"])
         try:
             unassign(assignment, by=request.user)
         except JudgingError as error:
@@ -297,11 +280,7 @@ class UnassignView(OrganiserStageMixin, View):
 
 class ReopenSheetView(OrganiserStageMixin, View):
     def post(self, request, *args, **kwargs):
-        sheet = get_object_or_404(
-            ScoreSheet.objects.select_related("assignment"),
-            pk=kwargs["sheet_id"],
-            assignment__stage=self.stage,
-        )
+        sheet = selectors.sheet_of(self.stage, kwargs["sheet_id"])
         form = ReasonForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Give the reason for reopening the sheet."))
@@ -326,13 +305,7 @@ class EntryDetailView(OrganiserStageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        result = get_object_or_404(
-            StageResult.objects.select_related(
-                "proposal__innovation", "proposal__agency", "proposal__track"
-            ),
-            stage=self.stage,
-            proposal_id=self.kwargs["proposal_id"],
-        )
+        result = selectors.entry_with_track(self.stage, self.kwargs["proposal_id"])
         context.update(
             result=result,
             sheets=selectors.sheets_of_entry(self.stage, result.proposal_id),

@@ -13,15 +13,10 @@ from django.views.generic import TemplateView
 from agencies.permissions import (
     is_organiser,
 )
-from innovations.models import Track
 from judging import selectors
 from judging.enums import Decision, RankBy, TieBreak
 from judging.forms import (
     ShortlistForm,
-)
-from judging.models import (
-    Shortlist,
-    Stage,
 )
 from judging.services import (
     JudgingError,
@@ -48,7 +43,7 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stage = get_object_or_404(Stage.objects.select_related("edition"), pk=kwargs["stage_id"])
+        stage = get_object_or_404(selectors.stages(), pk=kwargs["stage_id"])
         criteria = selectors.criteria_of(stage)
         # At most RANKING_PAGE_SIZE rows per track; ?track=<id>&page=<n> pages through one track.
         track_id = positive_int(self.request.GET.get("track"))
@@ -87,10 +82,7 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
         size = selectors.RANKING_PAGE_SIZE
         offset = (page - 1) * size
         rows = selectors.ranking_rows(stage, track_id=track_id, offset=offset, limit=size)
-        shortlists = {
-            shortlist.track_id: shortlist
-            for shortlist in stage.shortlists.select_related("confirmed_by")
-        }
+        shortlists = {shortlist.track_id: shortlist for shortlist in selectors.shortlists_of(stage)}
         groups = selectors.tracks_of_ranking(rows, rank_by=stage.rank_by, offset=offset)
         for group in groups:
             group["shortlist"] = shortlists.get(group["track"].pk)
@@ -116,14 +108,8 @@ class ShortlistView(OrganiserStageMixin, TemplateView):
     template_name = "judging/shortlist.html"
 
     def setup_track(self):
-        self.track = get_object_or_404(
-            Track, pk=self.kwargs["track_id"], edition=self.stage.edition
-        )
-        self.shortlist = (
-            Shortlist.objects.filter(stage=self.stage, track=self.track)
-            .prefetch_related("changes__by")
-            .first()
-        )
+        self.track = selectors.track_of(self.stage.edition, self.kwargs["track_id"])
+        self.shortlist = selectors.shortlist_of(self.stage, self.track)
         self.rows = [
             row
             for row in selectors.ranking_rows(self.stage)
