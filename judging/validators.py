@@ -2,18 +2,17 @@
 language (an empty list: nothing stands in the way). Read only."""
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from judging.models import (
-    Score,
-)
+from judging.models import Score, StageResult
 from judging.selectors.finals import stages_of
 from judging.selectors.ranking import cut_of
 from judging.selectors.stages import previous_stage
 
 HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
 
 
 def criteria_are_frozen(stage) -> bool:
@@ -123,4 +122,42 @@ def confirmation_problems(edition) -> list[str]:
     problems = weight_problems(stages)
     if any(not stage.is_closed for stage in stages):
         problems.append(_("Close every stage before confirming the final result."))
+    return problems
+
+
+def score_value(criterion, value) -> tuple[Decimal | None, str]:
+    """A typed score for `criterion` as a Decimal (None when left empty), and what is wrong with
+    it ("" when nothing): not a number, more than two decimals, outside the criterion's scale."""
+    if value is None:
+        return None, ""
+    try:
+        value = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None, _("“%(name)s”: enter a number.") % {"name": criterion.name}
+    if value != value.quantize(CENT):
+        return value, _("“%(name)s”: use at most two decimals.") % {"name": criterion.name}
+    if not criterion.scale_min <= value <= criterion.scale_max:
+        return value, _("“%(name)s”: the score must be between %(min)s and %(max)s.") % {
+            "name": criterion.name,
+            "min": f"{criterion.scale_min.normalize():f}",
+            "max": f"{criterion.scale_max.normalize():f}",
+        }
+    return value, ""
+
+
+def slot_problems(stage, *, proposal, place, video_link, presentation_minutes, interview_minutes):
+    """What keeps an interview slot from being given (the stage locked by the caller)."""
+    problems = []
+    if previous_stage(stage) is None:
+        problems.append(_("Interviews are scheduled in a stage after the desk evaluation."))
+    if stage.is_closed:
+        problems.append(_("This stage is closed."))
+    if not StageResult.objects.filter(stage=stage, proposal=proposal).exists():
+        problems.append(_("This proposal is not an entry of the stage."))
+    if not place and not video_link:
+        problems.append(_("Give the place or the video-call link."))
+    if presentation_minutes is None or presentation_minutes < 1:
+        problems.append(_("The presentation lasts at least one minute."))
+    if interview_minutes is None or interview_minutes < 0:
+        problems.append(_("The interview cannot last less than zero minutes."))
     return problems

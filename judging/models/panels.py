@@ -8,9 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from innovations.models import Edition, Proposal
-from judging.enums import (
-    ConflictSource,
-)
+from judging.enums import ConflictSource
 from judging.models.stages import Stage
 
 

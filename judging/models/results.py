@@ -7,11 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Proposal, Track
-from judging.enums import (
-    Decision,
-    ShortlistAction,
-    TieBreak,
-)
+from judging.enums import Decision, ShortlistAction, TieBreak
 from judging.models.stages import FIGURE_DIGITS, Stage
 
 

@@ -4,9 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from judging.enums import (
-    SheetStatus,
-)
+from judging.enums import SheetStatus
 from judging.models.panels import Assignment
 from judging.models.stages import SCORE_DIGITS, Criterion
 

@@ -7,12 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Edition, Proposal, SectionTemplate
-from judging.enums import (
-    RankBy,
-    ScoreVisibility,
-    StageKind,
-    StageState,
-)
+from judging.enums import RankBy, ScoreVisibility, StageKind, StageState
 
 SCORE_DIGITS = {"max_digits": 6, "decimal_places": 2}
 

@@ -8,17 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Cast, Greatest, Least, Round, RowNumber
 
-from judging.enums import (
-    RankBy,
-    SheetStatus,
-    TieBreak,
-)
-from judging.models import (
-    Assignment,
-    Score,
-    ScoreSheet,
-    StageResult,
-)
+from judging.enums import RankBy, SheetStatus, TieBreak
+from judging.models import Assignment, Score, ScoreSheet, StageResult
 from judging.results.tiebreak import rank_entries
 from judging.selectors.stages import counted_sheets
 

@@ -59,9 +59,7 @@ from judging.selectors.judges import (
     proposals_visible_to_judge,
     stages_for_judge,
 )
-from judging.selectors.kijb import (
-    forwarding_pack,
-)
+from judging.selectors.kijb import forwarding_pack
 from judging.selectors.ranking import (
     RANKING_PAGE_SIZE,
     CutInfo,

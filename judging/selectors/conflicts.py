@@ -6,11 +6,7 @@ from django.db.models import OuterRef, Q, QuerySet
 
 from agencies.models import Membership
 from innovations.models import Proposal
-from judging.models import (
-    Conflict,
-    Stage,
-    StageResult,
-)
+from judging.models import Conflict, Stage, StageResult
 
 
 def _agency_tree_q(prefix: str, agencies) -> Q:

@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from innovations.models import Proposal
-from judging.enums import (
-    SheetStatus,
-)
+from judging.enums import SheetStatus
 from judging.models import (
     Award,
     Criterion,

@@ -9,16 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from innovations.models import Proposal
 from innovations.validators import add_months
-from judging.enums import (
-    KIJB_MIN_MONTHS,
-)
-from judging.models import (
-    Award,
-    FinalEntry,
-    FinalResult,
-    KijbNomination,
-    Stage,
-)
+from judging.enums import KIJB_MIN_MONTHS
+from judging.models import Award, FinalEntry, FinalResult, KijbNomination, Stage
 from judging.selectors.schedule import operated_agency_ids
 
 

@@ -8,10 +8,7 @@ from django.shortcuts import get_object_or_404
 from agencies.permissions import is_organiser
 from innovations.models import Attachment, Proposal
 from innovations.selectors import proposal_body, with_checklist_data
-from judging.enums import (
-    ScoreVisibility,
-    SheetStatus,
-)
+from judging.enums import ScoreVisibility, SheetStatus
 from judging.models import (
     Assignment,
     Conflict,

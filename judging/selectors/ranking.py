@@ -10,16 +10,8 @@ from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 
 from innovations.models import Track
-from judging.enums import (
-    RankBy,
-    SheetStatus,
-    TieBreak,
-)
-from judging.models import (
-    PanelMember,
-    ScoreSheet,
-    StageResult,
-)
+from judging.enums import RankBy, SheetStatus, TieBreak
+from judging.models import PanelMember, ScoreSheet, StageResult
 
 # How far (in points out of 100) a judge's totals may sit from the panel's mean on the same
 # entries before the judge is called lenient or severe.

@@ -11,10 +11,7 @@ from agencies.enums import MembershipRole
 from agencies.models import Membership
 from innovations.enums import AttachmentKind
 from innovations.models import Attachment, Proposal
-from judging.models import (
-    InterviewSlot,
-    StageResult,
-)
+from judging.models import InterviewSlot, StageResult
 
 # A stage with at most this many entries offers them in a select; above it the organiser types the
 # entry's number or acronym. Interviews are normally held for a short list (the Top Six).

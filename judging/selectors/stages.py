@@ -9,9 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from agencies.enums import Role
 from innovations.models import Track
-from judging.enums import (
-    SheetStatus,
-)
+from judging.enums import SheetStatus
 from judging.models import (
     Assignment,
     ConflictDeclaration,

@@ -8,11 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.permissions import is_judge
-from judging.models import (
-    Assignment,
-    PanelMember,
-    ScoreSheet,
-)
+from judging.models import Assignment, PanelMember, ScoreSheet
 from judging.selectors.conflicts import conflict_pairs, is_in_conflict
 from judging.selectors.stages import sheets_with_content
 from judging.services.assignment_plan import plan_assignment

@@ -10,17 +10,8 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from innovations.models import Edition, Proposal
 from innovations.validators import months_in_operation_ok
-from judging.enums import (
-    KIJB_MIN_MONTHS,
-    WINNER_KINDS,
-    AwardKind,
-)
-from judging.models import (
-    Award,
-    FinalEntry,
-    FinalResult,
-    KijbNomination,
-)
+from judging.enums import KIJB_MIN_MONTHS, WINNER_KINDS, AwardKind
+from judging.models import Award, FinalEntry, FinalResult, KijbNomination
 from judging.selectors.finals import kijb_eligible_from
 from judging.services.base import JudgingError, require_organiser
 

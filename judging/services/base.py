@@ -9,10 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agencies.permissions import is_organiser
-from judging.models import (
-    Stage,
-    StageEvent,
-)
+from judging.models import Stage, StageEvent
 
 Action = StageEvent.Action
 

@@ -10,14 +10,8 @@ from django.utils.translation import gettext_lazy
 from agencies.enums import Role
 from agencies.models import Membership
 from innovations.models import Proposal
-from judging.enums import (
-    ConflictSource,
-)
-from judging.models import (
-    Conflict,
-    ConflictDeclaration,
-    ScoreSheet,
-)
+from judging.enums import ConflictSource
+from judging.models import Conflict, ConflictDeclaration, ScoreSheet
 from judging.results import compute_stage_results
 from judging.selectors.conflicts import conflict_pairs
 from judging.services.base import (

@@ -4,9 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from judging.models import (
-    StageResult,
-)
+from judging.models import StageResult
 from judging.selectors.judges import can_write_consensus
 from judging.services.base import JudgingError, lock_stage
 

@@ -11,16 +11,8 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from innovations.models import Edition, Proposal
 from innovations.services import operator_emails
-from judging.enums import (
-    RankBy,
-    TieBreak,
-)
-from judging.models import (
-    FinalEntry,
-    FinalResult,
-    Stage,
-    StageResult,
-)
+from judging.enums import RankBy, TieBreak
+from judging.models import FinalEntry, FinalResult, Stage, StageResult
 from judging.results.tiebreak import rank_entries
 from judging.selectors.finals import stages_of
 from judging.services.base import JudgingError, mail, require_organiser

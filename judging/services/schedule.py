@@ -14,13 +14,10 @@ from innovations.enums import AttachmentKind
 from innovations.models import Attachment, Proposal
 from innovations.services import is_agency_operator, operator_emails
 from innovations.validators import check_upload
-from judging.models import (
-    InterviewSlot,
-    StageResult,
-)
+from judging.models import InterviewSlot, StageResult
 from judging.selectors.schedule import overlapping_slots, upcoming_slot
-from judging.selectors.stages import previous_stage
 from judging.services.base import JudgingError, lock_stage, mail, require_organiser
+from judging.validators import slot_problems
 
 
 def _wib(value: datetime.datetime) -> str:
@@ -78,20 +75,15 @@ def schedule_slot(
     require_organiser(by)
     now = now or timezone.now()
     locked = lock_stage(stage)
-    problems = []
-    if previous_stage(locked) is None:
-        problems.append(_("Interviews are scheduled in a stage after the desk evaluation."))
-    if locked.is_closed:
-        problems.append(_("This stage is closed."))
-    if not StageResult.objects.filter(stage=locked, proposal=proposal).exists():
-        problems.append(_("This proposal is not an entry of the stage."))
     place, video_link = (place or "").strip(), (video_link or "").strip()
-    if not place and not video_link:
-        problems.append(_("Give the place or the video-call link."))
-    if presentation_minutes is None or presentation_minutes < 1:
-        problems.append(_("The presentation lasts at least one minute."))
-    if interview_minutes is None or interview_minutes < 0:
-        problems.append(_("The interview cannot last less than zero minutes."))
+    problems = slot_problems(
+        locked,
+        proposal=proposal,
+        place=place,
+        video_link=video_link,
+        presentation_minutes=presentation_minutes,
+        interview_minutes=interview_minutes,
+    )
     if problems:
         raise JudgingError(problems)
     ends_at = starts_at + datetime.timedelta(minutes=presentation_minutes + interview_minutes)

@@ -1,28 +1,17 @@
 """Score sheets: a judge's draft and submission, the organiser's reopening."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from judging.enums import (
-    SheetStatus,
-)
-from judging.models import (
-    ConflictDeclaration,
-    Criterion,
-    Score,
-    ScoreSheet,
-    Stage,
-)
+from judging.enums import SheetStatus
+from judging.models import ConflictDeclaration, Criterion, Score, ScoreSheet, Stage
 from judging.results import compute_stage_results
 from judging.selectors.conflicts import is_in_conflict
 from judging.services.base import Action, JudgingError, log_stage_event, mail, require_organiser
-
-CENT = Decimal("0.01")
+from judging.validators import score_value
 
 
 def _lock_sheet(sheet) -> ScoreSheet:
@@ -64,6 +53,30 @@ def _lock_sheet_for_judge(sheet, by) -> ScoreSheet:
     return locked
 
 
+def _score_rows(locked, criteria, values) -> tuple[list[Score], list[Score]]:
+    """The Score rows to create and to update so that the sheet holds `values`."""
+    existing = {score.criterion_id: score for score in locked.scores.all()}
+    create, update = [], []
+    for criterion in criteria:
+        value, comment = values[criterion.pk]
+        score = existing.get(criterion.pk)
+        if score is None and (value is not None or comment):
+            create.append(
+                Score(
+                    sheet=locked,
+                    criterion=criterion,
+                    value=value,
+                    comment=comment,
+                    scale_min=criterion.scale_min,
+                    scale_max=criterion.scale_max,
+                )
+            )
+        elif score is not None and (score.value, score.comment) != (value, comment):
+            score.value, score.comment = value, comment
+            update.append(score)
+    return create, update
+
+
 def _write_scores(locked, scores: dict, overall_comment: str, now) -> list[Criterion]:
     """Upsert the sheet's Score rows; values outside the scale are refused with every reason."""
     criteria = list(locked.assignment.stage.criteria.order_by("order", "pk"))
@@ -74,49 +87,13 @@ def _write_scores(locked, scores: dict, overall_comment: str, now) -> list[Crite
     values = {}
     for criterion in criteria:
         value, comment = scores.get(criterion.pk, (None, ""))
-        if value is not None:
-            try:
-                value = Decimal(value)
-            except (InvalidOperation, TypeError, ValueError):
-                value = None
-                problems.append(_("“%(name)s”: enter a number.") % {"name": criterion.name})
-            else:
-                if value != value.quantize(CENT):
-                    problems.append(
-                        _("“%(name)s”: use at most two decimals.") % {"name": criterion.name}
-                    )
-                elif not criterion.scale_min <= value <= criterion.scale_max:
-                    problems.append(
-                        _("“%(name)s”: the score must be between %(min)s and %(max)s.")
-                        % {
-                            "name": criterion.name,
-                            "min": f"{criterion.scale_min.normalize():f}",
-                            "max": f"{criterion.scale_max.normalize():f}",
-                        }
-                    )
+        value, problem = score_value(criterion, value)
+        if problem:
+            problems.append(problem)
         values[criterion.pk] = (value, (comment or "").strip())
     if problems:
         raise JudgingError(problems)
-    existing = {score.criterion_id: score for score in locked.scores.all()}
-    create, update = [], []
-    for criterion in criteria:
-        value, comment = values[criterion.pk]
-        score = existing.get(criterion.pk)
-        if score is None:
-            if value is not None or comment:
-                create.append(
-                    Score(
-                        sheet=locked,
-                        criterion=criterion,
-                        value=value,
-                        comment=comment,
-                        scale_min=criterion.scale_min,
-                        scale_max=criterion.scale_max,
-                    )
-                )
-        elif (score.value, score.comment) != (value, comment):
-            score.value, score.comment = value, comment
-            update.append(score)
+    create, update = _score_rows(locked, criteria, values)
     Score.objects.bulk_create(create)
     Score.objects.bulk_update(update, ["value", "comment"])
     locked.overall_comment = (overall_comment or "").strip()

@@ -8,18 +8,8 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from innovations.models import Proposal
 from innovations.services import operator_emails
-from judging.enums import (
-    Decision,
-    ShortlistAction,
-    StageKind,
-)
-from judging.models import (
-    ScoreSheet,
-    Shortlist,
-    ShortlistChange,
-    Stage,
-    StageResult,
-)
+from judging.enums import Decision, ShortlistAction, StageKind
+from judging.models import ScoreSheet, Shortlist, ShortlistChange, Stage, StageResult
 from judging.selectors.stages import next_stage, sheets_with_content
 from judging.services.base import JudgingError, lock_stage, mail, require_organiser
 from judging.services.stages import create_stage, sync_entries

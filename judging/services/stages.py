@@ -9,18 +9,8 @@ from django.utils.translation import gettext as _
 
 from innovations.enums import ProposalStatus
 from innovations.models import Proposal
-from judging.enums import (
-    DEFAULT_STAGE_WEIGHTS,
-    Decision,
-    StageKind,
-)
-from judging.models import (
-    Assignment,
-    Criterion,
-    ScoreSheet,
-    Stage,
-    StageResult,
-)
+from judging.enums import DEFAULT_STAGE_WEIGHTS, Decision, StageKind
+from judging.models import Assignment, Criterion, ScoreSheet, Stage, StageResult
 from judging.results import compute_stage_results
 from judging.results.order import write_ranking_order
 from judging.selectors.stages import previous_stage, sheets_with_content

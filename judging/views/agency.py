@@ -9,23 +9,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.permissions import (
-    RoleRequiredMixin,
-    is_organiser,
-)
+from agencies.permissions import RoleRequiredMixin, is_organiser
 from innovations.selectors import proposals_visible_to
 from innovations.services import is_agency_operator
 from judging import selectors
-from judging.forms import (
-    PresentationForm,
-)
-from judging.services import (
-    JudgingError,
-    upload_presentation,
-)
-from judging.views.mixins import (
-    error_messages,
-)
+from judging.forms import PresentationForm
+from judging.services import JudgingError, upload_presentation
+from judging.views.mixins import error_messages
 
 
 class PresentationUploadView(RoleRequiredMixin, View):

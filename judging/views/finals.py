@@ -10,10 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.permissions import (
-    OrganiserRequiredMixin,
-    is_organiser,
-)
+from agencies.permissions import OrganiserRequiredMixin, is_organiser
 from judging import selectors
 from judging.forms import (
     AwardForm,
@@ -23,9 +20,7 @@ from judging.forms import (
     SlotForm,
     WeightsForm,
 )
-from judging.models import (
-    StageResult,
-)
+from judging.models import StageResult
 from judging.services import (
     JudgingError,
     cancel_slot,
@@ -40,10 +35,7 @@ from judging.services import (
     set_stage_weights,
     withdraw_kijb,
 )
-from judging.validators import (
-    confirmation_problems,
-    weight_problems,
-)
+from judging.validators import confirmation_problems, weight_problems
 from judging.views.mixins import (
     EditionMixin,
     OrganiserStageMixin,

@@ -8,16 +8,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.permissions import (
-    JudgeRequiredMixin,
-)
+from agencies.permissions import JudgeRequiredMixin
 from judging import selectors
 from judging.enums import SheetStatus
-from judging.forms import (
-    DeclarationForm,
-    EntryConflictForm,
-    ScoreSheetForm,
-)
+from judging.forms import DeclarationForm, EntryConflictForm, ScoreSheetForm
 from judging.services import (
     PLEDGE_TEXT,
     JudgingError,
@@ -25,11 +19,7 @@ from judging.services import (
     save_score_sheet,
     submit_score_sheet,
 )
-from judging.views.mixins import (
-    JudgeStageMixin,
-    error_messages,
-    positive_int,
-)
+from judging.views.mixins import JudgeStageMixin, error_messages, positive_int
 
 
 class JudgeHomeView(JudgeRequiredMixin, TemplateView):

@@ -14,12 +14,8 @@ from agencies.permissions import (
 )
 from innovations.models import Edition
 from judging import selectors
-from judging.models import (
-    Stage,
-)
-from judging.services import (
-    JudgingError,
-)
+from judging.models import Stage
+from judging.services import JudgingError
 
 
 def error_messages(request, error: JudgingError) -> None:

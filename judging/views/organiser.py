@@ -7,9 +7,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.permissions import (
-    OrganiserRequiredMixin,
-)
+from agencies.permissions import OrganiserRequiredMixin
 from judging import selectors
 from judging.forms import (
     CriterionFormSet,
@@ -32,14 +30,8 @@ from judging.services import (
     unassign,
     update_stage_settings,
 )
-from judging.validators import (
-    criteria_are_frozen,
-    opening_problems,
-)
-from judging.views.mixins import (
-    OrganiserStageMixin,
-    error_messages,
-)
+from judging.validators import criteria_are_frozen, opening_problems
+from judging.views.mixins import OrganiserStageMixin, error_messages
 
 
 class StageListView(OrganiserRequiredMixin, TemplateView):

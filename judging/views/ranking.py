@@ -10,14 +10,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from agencies.permissions import (
-    is_organiser,
-)
+from agencies.permissions import is_organiser
 from judging import selectors
 from judging.enums import Decision, RankBy, TieBreak
-from judging.forms import (
-    ShortlistForm,
-)
+from judging.forms import ShortlistForm
 from judging.services import (
     JudgingError,
     change_shortlist,
@@ -25,11 +21,7 @@ from judging.services import (
     confirm_shortlist,
 )
 from judging.views import ranking_table
-from judging.views.mixins import (
-    OrganiserStageMixin,
-    ResultsReaderRequiredMixin,
-    positive_int,
-)
+from judging.views.mixins import OrganiserStageMixin, ResultsReaderRequiredMixin, positive_int
 
 # Judges listed on the ranking page unless the whole panel is asked for (?judges=all).
 JUDGES_SHOWN = 25
