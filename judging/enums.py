@@ -44,9 +44,14 @@ class ConflictSource(models.TextChoices):
 
 
 class Decision(models.TextChoices):
+    """An entry's outcome in a stage: set for every entry when a track's shortlist is confirmed,
+    and for the last stage (and anything left pending) when the final result is confirmed."""
+
     PENDING = "pending", _("Pending")
     SHORTLISTED = "shortlisted", _("Shortlisted")
     NOT_SHORTLISTED = "not_shortlisted", _("Not shortlisted")
+    RANKED = "ranked", _("Ranked in the final result")
+    NOT_RANKED = "not_ranked", _("Not ranked (not scored in every stage)")
 
 
 class TieBreak(models.TextChoices):

@@ -34,6 +34,7 @@ class StageSettingsForm(forms.ModelForm):
         fields = [
             "weight",
             "judges_per_proposal",
+            "whole_panel",
             "spread_threshold",
             "score_visibility",
             "show_agency",
@@ -383,6 +384,16 @@ class ConsensusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the panel agreed on this entry and why. The agency reads it."),
     )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=500,
+        help_text=_("The stage is closed: the correction is recorded in the audit log with it."),
+    )
+
+    def __init__(self, *args, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correcting:
+            del self.fields["reason"]
 
 
 class PresentationForm(forms.Form):

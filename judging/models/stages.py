@@ -31,6 +31,14 @@ class Stage(models.Model):
         _("weight in the final result (%)"), max_digits=5, decimal_places=2, default=70
     )
     judges_per_proposal = models.PositiveSmallIntegerField(_("judges per proposal"), default=2)
+    whole_panel = models.BooleanField(
+        _("every panel member scores every entry"),
+        default=False,
+        help_text=_(
+            "The interview panel: each judge on it scores each finalist (judges per proposal then "
+            "follows the size of the panel)."
+        ),
+    )
     spread_threshold = models.DecimalField(
         _("spread threshold"),
         max_digits=5,

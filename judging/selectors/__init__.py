@@ -57,7 +57,9 @@ from judging.selectors.judges import (
     other_sheets,
     others_visible,
     proposals_visible_to_judge,
+    slots_for_judge,
     stages_for_judge,
+    upcoming_slots_for_judge,
 )
 from judging.selectors.kijb import forwarding_pack
 from judging.selectors.ranking import (
@@ -117,6 +119,8 @@ from judging.selectors.stages import (
 )
 
 __all__ = [
+    "slots_for_judge",
+    "upcoming_slots_for_judge",
     "stages_needing_attention",
     "stages_with_results",
     "CriterionFeedback",

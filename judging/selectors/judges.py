@@ -1,18 +1,19 @@
 """What a judge may see: the stages they sit on, their entries, the proposals and attachments
 behind them, the other judges' sheets as the stage allows, and the consensus note."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from agencies.permissions import is_organiser
 from innovations.models import Attachment, Proposal
 from innovations.selectors import proposal_body, with_checklist_data
-from judging.enums import ScoreVisibility, SheetStatus
+from judging.enums import ScoreVisibility, SheetStatus, StageKind
 from judging.models import (
     Assignment,
     Conflict,
     ConflictDeclaration,
+    InterviewSlot,
     Score,
     ScoreSheet,
     Stage,
@@ -64,17 +65,25 @@ def has_signed_declaration(user, stage) -> bool:
 
 
 def assignments_for_judge(user, stage) -> QuerySet:
-    """The judge's entries in a stage, in the judge's own random order, with sheets and what the
-    list shows. Excluded (conflicted) entries are left out."""
+    """The judge's entries in a stage, with sheets and what the list shows: in the judge's own
+    random order, or, in an interview stage, in the order of the schedule (each with `slot_at`
+    and `slot_place`; entries without a slot last). Excluded (conflicted) entries are left out."""
     queryset = Assignment.objects.filter(stage=stage, judge=user).exclude(sheet__excluded=True)
     agencies, proposals = judge_conflicts(user, stage.edition_id)
     if proposals:
         queryset = queryset.exclude(proposal_id__in=proposals)
     if agencies:
         queryset = queryset.exclude(proposal__agency_id__in=agencies)
-    return queryset.select_related(
+    queryset = queryset.select_related(
         "sheet", "proposal__innovation", "proposal__agency", "proposal__track"
-    ).order_by("position", "pk")
+    )
+    if stage.kind != StageKind.INTERVIEW:
+        return queryset.order_by("position", "pk")
+    slot = InterviewSlot.objects.filter(stage=stage, proposal_id=OuterRef("proposal_id"))
+    return queryset.annotate(
+        slot_at=Subquery(slot.values("starts_at")[:1]),
+        slot_place=Subquery(slot.values("place")[:1]),
+    ).order_by(F("slot_at").asc(nulls_last=True), "position", "pk")
 
 
 def judge_progress(assignments) -> tuple[int, int]:
@@ -200,4 +209,32 @@ def attachment_for_judge(user, attachment_id) -> Attachment:
     """An attachment of a proposal the judge may see (proposals_visible_to_judge), or a 404."""
     return get_object_or_404(
         Attachment.objects.filter(proposal__in=proposals_visible_to_judge(user)), pk=attachment_id
+    )
+
+
+def slots_for_judge(user, stage) -> list[InterviewSlot]:
+    """The interview slots of the entries the judge scores in the stage, in time order."""
+    return list(
+        InterviewSlot.objects.filter(
+            stage=stage, proposal_id__in=assignments_for_judge(user, stage).values("proposal_id")
+        )
+        .select_related("proposal__innovation", "proposal__agency")
+        .order_by("starts_at", "pk")
+    )
+
+
+def upcoming_slots_for_judge(user, now) -> list[InterviewSlot]:
+    """The judge's slots still ahead in stages that are not closed (the judge's home page): those
+    of the entries the judge is assigned to and not excluded from."""
+    assigned = Assignment.objects.filter(
+        stage_id=OuterRef("stage_id"),
+        proposal_id=OuterRef("proposal_id"),
+        judge=user,
+        sheet__excluded=False,
+    )
+    return list(
+        InterviewSlot.objects.filter(stage__closed_at__isnull=True, ends_at__gt=now)
+        .filter(Exists(assigned))
+        .select_related("stage__edition", "proposal__innovation")
+        .order_by("starts_at", "pk")
     )

@@ -21,7 +21,7 @@ from judging.services.base import (
     require_organiser,
 )
 from judging.services.conflicts import exclude_conflicted_sheets, record_membership_conflicts
-from judging.services.stages import sync_entries
+from judging.services.entries import sync_entries
 
 
 @transaction.atomic
@@ -30,7 +30,9 @@ def set_panel(stage, *, judges, by, now=None) -> list[PanelMember]:
 
     A judge who has written on any sheet of the stage cannot be removed. Side effects: creates and
     deletes PanelMember rows, deletes the removed judges' empty assignments, records the new
-    judges' automatic conflicts, writes a StageEvent.
+    judges' automatic conflicts, writes a StageEvent. On a whole-panel stage it sets
+    judges_per_proposal to the panel's size and, once the stage is open, assigns joining judges
+    to every entry.
     """
     require_organiser(by)
     now = now or timezone.now()
@@ -76,7 +78,18 @@ def set_panel(stage, *, judges, by, now=None) -> list[PanelMember]:
             names = ", ".join(sorted(current[pk].judge.username for pk in leaving))
             note.append(_("removed: %(names)s") % {"names": names})
         log_stage_event(locked, Action.PANEL_CHANGED, by=by, at=now, note="; ".join(note))
+        if locked.whole_panel:
+            _follow_the_panel(locked, by=by, now=now)
     return list(locked.panel.select_related("judge").order_by("judge__username"))
+
+
+def _follow_the_panel(stage, *, by, now) -> None:
+    """A whole-panel stage asks as many judges per entry as its panel has; once it is open, a
+    judge who joins gets every entry at once."""
+    stage.judges_per_proposal = max(1, stage.panel.count())
+    stage.save(update_fields=["judges_per_proposal"])
+    if stage.is_open:
+        assign_judges(stage, by=by, now=now)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from innovations.models import Edition, Proposal
 from innovations.services import operator_emails
-from judging.enums import RankBy, TieBreak
+from judging.enums import Decision, RankBy, TieBreak
 from judging.models import FinalEntry, FinalResult, Stage, StageResult
 from judging.results.tiebreak import rank_entries
 from judging.selectors.finals import stages_of
@@ -136,14 +136,36 @@ def compute_final_results(edition, *, now=None) -> list[FinalEntry]:
     return entries
 
 
+def carry_back_decisions(edition, *, ranked: set[int]) -> None:
+    """Give every entry of every stage its outcome once the final result is confirmed, so that
+    nothing of a finished edition says "pending": the last stage's entries are ranked (those in
+    `ranked`: scored in every stage) or not ranked; an entry of an earlier stage still pending
+    (a track whose shortlist nobody confirmed) did not go on. Side effects: updates
+    StageResult.decision in bulk, renews the public pages."""
+    stages = stages_of(edition)
+    if not stages:
+        return
+    last = StageResult.objects.filter(stage=stages[-1])
+    last.filter(proposal_id__in=ranked).exclude(decision=Decision.RANKED).update(
+        decision=Decision.RANKED
+    )
+    last.exclude(proposal_id__in=ranked).exclude(decision=Decision.NOT_RANKED).update(
+        decision=Decision.NOT_RANKED
+    )
+    StageResult.objects.filter(stage__in=stages[:-1], decision=Decision.PENDING).update(
+        decision=Decision.NOT_SHORTLISTED
+    )
+    public_cache.bump()  # bulk writes send no signals
+
+
 @transaction.atomic
 def confirm_final_result(edition, *, decree_number: str, decree_date, by, now=None) -> FinalResult:
     """Confirm the edition's final ranking with the mayor's decree letter (every stage closed,
     weights adding up to 100). Before publication the decree may be corrected by confirming
     again; after it, not.
 
-    Side effects: recomputes the final entries, creates or updates the FinalResult, writes an
-    audit event.
+    Side effects: recomputes the final entries, carries the final decisions back to every stage's
+    entries (carry_back_decisions), creates or updates the FinalResult, writes an audit event.
     """
     require_organiser(by)
     now = now or timezone.now()
@@ -159,7 +181,8 @@ def confirm_final_result(edition, *, decree_number: str, decree_date, by, now=No
         problems.append(_("The final result is published and can no longer be changed."))
     if problems:
         raise JudgingError(problems)
-    compute_final_results(edition, now=now)
+    entries = compute_final_results(edition, now=now)
+    carry_back_decisions(edition, ranked={e.proposal_id for e in entries if e.score is not None})
     before = (
         {"decree": current.decree_ref, "confirmed_at": current.confirmed_at.isoformat()}
         if current

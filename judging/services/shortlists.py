@@ -12,7 +12,8 @@ from judging.enums import Decision, ShortlistAction, StageKind
 from judging.models import ScoreSheet, Shortlist, ShortlistChange, Stage, StageResult
 from judging.selectors.stages import next_stage, sheets_with_content
 from judging.services.base import JudgingError, lock_stage, mail, require_organiser
-from judging.services.stages import create_stage, sync_entries
+from judging.services.entries import sync_entries
+from judging.services.stages import create_stage
 from judging.validators import shortlist_problems
 from public import cache as public_cache
 

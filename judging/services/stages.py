@@ -7,13 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innovations.enums import ProposalStatus
-from innovations.models import Proposal
-from judging.enums import DEFAULT_STAGE_WEIGHTS, Decision, StageKind
-from judging.models import Assignment, Criterion, ScoreSheet, Stage, StageResult
+from judging.enums import DEFAULT_STAGE_WEIGHTS, StageKind
+from judging.models import Criterion, Stage
 from judging.results import compute_stage_results
-from judging.results.order import write_ranking_order
-from judging.selectors.stages import previous_stage, sheets_with_content
+from judging.services.assignments import assign_judges
 from judging.services.base import (
     Action,
     JudgingError,
@@ -23,6 +20,7 @@ from judging.services.base import (
     require_organiser,
 )
 from judging.services.conflicts import exclude_conflicted_sheets
+from judging.services.entries import sync_entries
 from judging.validators import criteria_are_frozen, criteria_problems, opening_problems
 
 # Default interview criteria: data the organiser edits, in the organiser's language.
@@ -38,51 +36,6 @@ INTERVIEW_CRITERIA = [
 
 
 DEFAULT_SCALE = (Decimal(1), Decimal(10))
-
-
-def sync_entries(stage) -> tuple[int, int]:
-    """Make the stage's entries (StageResult rows) match what should be judged.
-
-    First stage: the edition's verified proposals. A later stage: the previous stage's shortlist.
-    An entry that no longer belongs is removed with its assignments only while nobody has written
-    on its sheets; otherwise it stays (and the caller refuses the change first).
-    Returns (added, removed).
-    """
-    previous = previous_stage(stage)
-    if previous is None:
-        wanted = set(
-            Proposal.objects.filter(
-                edition_id=stage.edition_id, status=ProposalStatus.VERIFIED
-            ).values_list("pk", flat=True)
-        )
-    else:
-        wanted = set(
-            StageResult.objects.filter(stage=previous, decision=Decision.SHORTLISTED).values_list(
-                "proposal_id", flat=True
-            )
-        )
-    existing = set(stage.results.values_list("proposal_id", flat=True))
-    StageResult.objects.bulk_create(
-        StageResult(stage=stage, proposal_id=proposal_id)
-        for proposal_id in sorted(wanted - existing)
-    )
-    removed = 0
-    leaving = existing - wanted
-    if leaving:
-        sheets = ScoreSheet.objects.filter(
-            assignment__stage=stage, assignment__proposal_id__in=leaving
-        )
-        kept = set(
-            ScoreSheet.objects.filter(pk__in=sheets_with_content(sheets)).values_list(
-                "assignment__proposal_id", flat=True
-            )
-        )
-        gone = leaving - kept
-        Assignment.objects.filter(stage=stage, proposal_id__in=gone).delete()
-        removed, _detail = StageResult.objects.filter(stage=stage, proposal_id__in=gone).delete()
-    if wanted - existing or removed:
-        write_ranking_order(stage.pk)
-    return len(wanted - existing), removed
 
 
 @transaction.atomic
@@ -131,7 +84,8 @@ def add_default_criteria(stage) -> int:
 
 @transaction.atomic
 def create_stage(*, edition, kind: str, by, now=None) -> Stage:
-    """Add a stage after the edition's last one, with its default weight and criteria.
+    """Add a stage after the edition's last one, with its default weight and criteria; an
+    interview stage is a whole-panel stage (every panel member scores every entry).
 
     Side effects: creates the Stage, its default Criterion rows, its entries when the previous
     stage already has a shortlist, and a StageEvent.
@@ -146,6 +100,8 @@ def create_stage(*, edition, kind: str, by, now=None) -> Stage:
         kind=kind,
         order=(last.order + 1) if last else 1,
         weight=DEFAULT_STAGE_WEIGHTS[StageKind(kind)],
+        # The interview panel hears every finalist: each of its judges scores each of them.
+        whole_panel=kind == StageKind.INTERVIEW,
     )
     add_default_criteria(stage)
     if last is not None:
@@ -157,6 +113,7 @@ def create_stage(*, edition, kind: str, by, now=None) -> Stage:
 STAGE_SETTINGS = (
     "weight",
     "judges_per_proposal",
+    "whole_panel",
     "spread_threshold",
     "score_visibility",
     "show_agency",
@@ -169,8 +126,9 @@ STAGE_SETTINGS = (
 def update_stage_settings(stage, *, by, **changes) -> Stage:
     """Change a stage's settings (those in STAGE_SETTINGS).
 
-    The ranking rule cannot change once a shortlist of the stage is confirmed. Side effects: saves
-    the changed fields; recomputes the results when the rule or the spread threshold changed.
+    The ranking rule cannot change once a shortlist of the stage is confirmed. On a whole-panel
+    stage judges_per_proposal follows the panel's size whatever is given. Side effects: saves the
+    changed fields; recomputes the results when the rule or the spread threshold changed.
     """
     require_organiser(by)
     unknown = set(changes) - set(STAGE_SETTINGS)
@@ -186,6 +144,10 @@ def update_stage_settings(stage, *, by, **changes) -> Stage:
         )
     for name in changed:
         setattr(locked, name, changes[name])
+    if locked.whole_panel:
+        # A whole-panel stage asks as many judges per entry as its panel has.
+        locked.judges_per_proposal = max(1, locked.panel.count())
+        changed = sorted({*changed, "judges_per_proposal"})
     locked.save(update_fields=changed)
     if {"rank_by", "spread_threshold"} & set(changed) and locked.results_computed_at:
         compute_stage_results(locked)
@@ -242,8 +204,8 @@ def open_stage(stage, *, by, now=None, notify: bool = True) -> Stage:
     """Open a stage for scoring. Its criteria are frozen from now on.
 
     Side effects: locks the stage, brings its entries up to date, excludes sheets of conflicted
-    assignments, sets opened_at / opened_by, writes a StageEvent and, with `notify`, e-mails the
-    panel after commit.
+    assignments, assigns every judge to every entry on a whole-panel stage, sets opened_at /
+    opened_by, writes a StageEvent and, with `notify`, e-mails the panel after commit.
     """
     require_organiser(by)
     now = now or timezone.now()
@@ -258,6 +220,8 @@ def open_stage(stage, *, by, now=None, notify: bool = True) -> Stage:
     locked.opened_by = by
     locked.save(update_fields=["opened_at", "opened_by"])
     exclude_conflicted_sheets(locked, by=by, now=now)
+    if locked.whole_panel:
+        assign_judges(locked, by=by, now=now)
     log_stage_event(locked, Action.OPENED, by=by, at=now)
     recipients = (
         []

@@ -143,18 +143,38 @@ class ConsensusView(PanelOrOrganiserMixin, TemplateView):
             raise Http404
         return result
 
+    @cached_property
+    def locked(self) -> bool:
+        """Read only: the results are published, or the stage is closed and the reader is not the
+        organiser (who corrects a closed stage's note with a reason)."""
+        stage = self.result.stage
+        published = selectors.published_result(stage.edition) is not None
+        return published or (stage.is_closed and not is_organiser(self.request.user))
+
+    def form(self, data=None):
+        if self.locked:
+            return None
+        return ConsensusForm(
+            data,
+            initial={"text": self.result.consensus_note},
+            correcting=self.result.stage.is_closed,
+        )
+
     def get(self, request, *args, **kwargs):
-        form = ConsensusForm(initial={"text": self.result.consensus_note})
-        return self.render_to_response(self.get_context_data(form=form))
+        return self.render_to_response(self.get_context_data(form=self.form()))
 
     def post(self, request, *args, **kwargs):
-        form = ConsensusForm(request.POST)
+        form = self.form(request.POST)
+        if form is None:
+            messages.error(request, _("This consensus note is locked."))
+            return redirect(request.path)
         if form.is_valid():
             try:
                 record_consensus_note(
                     self.result.stage,
                     proposal=self.result.proposal,
                     text=form.cleaned_data["text"],
+                    reason=form.cleaned_data.get("reason", ""),
                     by=request.user,
                 )
             except JudgingError as error:
@@ -167,7 +187,7 @@ class ConsensusView(PanelOrOrganiserMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(result=self.result, stage=self.result.stage)
+        context.update(result=self.result, stage=self.result.stage, locked=self.locked)
         return context
 
 

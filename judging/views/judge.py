@@ -4,13 +4,14 @@ entries, the score sheet, a conflict found while scoring, the attachments."""
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.permissions import JudgeRequiredMixin
 from judging import selectors
-from judging.enums import SheetStatus
+from judging.enums import SheetStatus, StageKind
 from judging.forms import DeclarationForm, EntryConflictForm, ScoreSheetForm
 from judging.services import (
     PLEDGE_TEXT,
@@ -29,7 +30,14 @@ class JudgeHomeView(JudgeRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["stages"] = list(selectors.stages_for_judge(self.request.user))
+        context["stages"] = stages = list(selectors.stages_for_judge(self.request.user))
+        # Slots exist only in interview stages: no query for a judge who sits on none still open.
+        interviewing = any(s.kind == StageKind.INTERVIEW and not s.is_closed for s in stages)
+        context["slots"] = (
+            selectors.upcoming_slots_for_judge(self.request.user, timezone.now())
+            if interviewing
+            else []
+        )
         return context
 
 
@@ -85,6 +93,11 @@ class JudgeStageView(JudgeStageMixin, TemplateView):
             page=page,
             pages=pages,
             percent=round(100 * scored / total) if total else 0,
+            slots=(
+                selectors.slots_for_judge(self.request.user, self.stage)
+                if self.declared and self.stage.kind == StageKind.INTERVIEW
+                else []
+            ),
         )
         return context
 

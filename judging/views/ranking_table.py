@@ -66,6 +66,8 @@ def prepare_rows(groups, *, stage, link: bool) -> None:
     decision_class = {
         Decision.SHORTLISTED: "badge text-bg-success",
         Decision.NOT_SHORTLISTED: "badge text-bg-light border",
+        Decision.RANKED: "badge text-bg-primary",
+        Decision.NOT_RANKED: "badge text-bg-light border",
     }
     for group in groups:
         for row in group["rows"]:

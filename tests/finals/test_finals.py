@@ -198,7 +198,9 @@ def _publish(organiser, edition):
 def test_feedback_is_invisible_before_publication_and_hides_judges(client):
     organiser = make_organiser()
     edition, _desk, interview, (first, _second), judges = finals(organiser)
-    record_consensus_note(interview, proposal=first, text="Panel sepakat: kuat.", by=organiser)
+    record_consensus_note(
+        interview, proposal=first, text="Panel sepakat: kuat.", reason="Notulen rapat", by=organiser
+    )
     operator = make_operator(first.agency)
     client.force_login(operator)
     url = reverse("judging:feedback", kwargs={"proposal_id": first.pk})
