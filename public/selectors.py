@@ -25,8 +25,8 @@ from agencies.models import Agency
 from innovations.enums import AttachmentKind, ProposalStatus
 from innovations.models import Attachment, Edition, Innovation, Proposal, SectionAnswer, Track
 from judging.enums import AwardKind, Decision, StageKind
-from judging.models.finals import public_award_q
 from judging.models import Award, FinalEntry, FinalResult, Shortlist, Stage, StageResult
+from judging.models.finals import public_award_q
 from public.models import Announcement, FavouriteVoteWindow
 
 REGISTRY_PAGE_SIZE = 24

@@ -10,9 +10,12 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from innovations.enums import AttachmentKind, ProposalStatus
 from judging.enums import AwardKind, StageKind
+from judging.models import FinalEntry, InterviewSlot, KijbNomination, Stage, StageResult
 from judging.services import (
+    JudgingError,
     compute_final_results,
     confirm_final_result,
+    create_stage,
     forward_to_kijb,
     give_award,
     publish_final_result,
@@ -20,8 +23,6 @@ from judging.services import (
     schedule_slot,
     upload_presentation,
 )
-from judging.models import FinalEntry, InterviewSlot, KijbNomination, Stage, StageResult
-from judging.services import JudgingError, create_stage
 from tests.factories import (
     make_agency,
     make_edition,

@@ -15,9 +15,8 @@ from innovations.enums import InnovationForm, InnovationStage, ProposalStatus
 from innovations.models import Innovation, Proposal
 from judging import selectors
 from judging.enums import StageKind
-from judging.services import schedule_slot
 from judging.models import InterviewSlot, Stage, StageResult
-from judging.services import create_stage
+from judging.services import create_stage, schedule_slot
 from tests.factories import make_agency, make_edition, make_organiser, make_track
 
 pytestmark = pytest.mark.django_db

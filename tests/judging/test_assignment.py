@@ -4,7 +4,6 @@ from collections import Counter
 import pytest
 
 from agencies.enums import AgencyKind
-from judging.services.assignment_plan import plan_assignment
 from judging.models import Assignment, ScoreSheet, StageEvent
 from judging.services import (
     JudgingError,
@@ -15,6 +14,7 @@ from judging.services import (
     set_panel,
     unassign,
 )
+from judging.services.assignment_plan import plan_assignment
 from tests.factories import make_agency, make_edition, make_judge, make_organiser, make_track
 from tests.judging.helpers import desk_stage, score, sign, two_criteria, verified
 

@@ -9,9 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from judging.services import scoring
 from judging.models import Score, ScoreSheet
-from judging.services import JudgingError, submit_score_sheet
+from judging.services import JudgingError, scoring, submit_score_sheet
 from tests.factories import make_organiser
 from tests.judging.helpers import scenario
 

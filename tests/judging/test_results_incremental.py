@@ -128,8 +128,8 @@ def test_incremental_recomputation_after_a_change_of_settings(busy):
 
 
 def test_the_python_rules_agree_with_the_database_row_for_row(busy):
-    """On PostgreSQL the figures and ranks come from judging.results.sql; the Python rules used on other
-    databases find nothing to change in what it wrote (on SQLite: the same code, trivially)."""
+    """On PostgreSQL the figures and ranks come from judging.results.sql; the Python rules used on
+    other databases find nothing to change in what it wrote (on SQLite: the same code)."""
     stage, _judges, _proposals, _organiser = busy
     for rank_by in (RankBy.MEAN, RankBy.NORMALISED):
         Stage.objects.filter(pk=stage.pk).update(rank_by=rank_by)
