@@ -83,7 +83,8 @@ def forward_to_kijb(proposal, *, forwarded_on: datetime.date, by, note: str = ""
     """Mark a finalist as forwarded to KIJB, the provincial competition.
 
     The provincial rule: on the date of forwarding the innovation has been in operation at least
-    KIJB_MIN_MONTHS (6) months. The edition's final result must be confirmed. Side effects:
+    KIJB_MIN_MONTHS (6) months, and that date is not in the future. The edition's final result
+    must be confirmed. Side effects:
     creates the KijbNomination, writes an audit event.
     """
     require_organiser(by)
@@ -97,6 +98,11 @@ def forward_to_kijb(proposal, *, forwarded_on: datetime.date, by, note: str = ""
         problems.append(_("This entry is already forwarded to KIJB."))
     if not isinstance(forwarded_on, datetime.date):
         problems.append(_("Enter the date of forwarding."))
+    elif forwarded_on > timezone.localdate():
+        problems.append(
+            _("The date of forwarding cannot be in the future (today is %(today)s).")
+            % {"today": date_format(timezone.localdate(), "j F Y")}
+        )
     elif not months_in_operation_ok(proposal.innovation.started_on, forwarded_on, KIJB_MIN_MONTHS):
         problems.append(
             _(

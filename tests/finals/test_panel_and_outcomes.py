@@ -254,3 +254,20 @@ def test_a_published_consensus_note_never_changes_and_the_page_is_read_only(clie
         "The results of this edition are published: the consensus note can no longer change."
     ]
     assert StageResult.objects.get(stage=interview, proposal=first).consensus_note == "Kuat."
+
+
+def test_a_forwarding_date_in_the_future_is_refused():
+    organiser = make_organiser()
+    edition, _desk, _interview, (first, _second), _judges = finals(organiser)
+    confirm_final_result(
+        edition, decree_number="9/Kep", decree_date=datetime.date(2021, 6, 14), by=organiser
+    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    with pytest.raises(JudgingError) as refused:
+        forward_to_kijb(first, forwarded_on=tomorrow, by=organiser)
+
+    assert refused.value.messages == [
+        "The date of forwarding cannot be in the future (today is %s)."
+        % timezone.localdate().strftime("%-d %B %Y")
+    ]
