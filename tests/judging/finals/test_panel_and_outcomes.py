@@ -29,7 +29,7 @@ from judging.services import (
     set_panel,
 )
 from tests.factories import make_edition, make_judge, make_organiser, make_proposal, make_track
-from tests.finals.helpers import finals
+from tests.judging.finals.helpers import finals
 from tests.judging.helpers import desk_stage, score, sign, two_criteria
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +208,7 @@ def test_consensus_notes_lock_when_the_stage_closes():
         interview,
         proposal=first,
         text="Sepakat: unggul sekali.",
-        reason="Salah ketik",
+        reason="Typo",
         by=organiser,
     )
 
@@ -262,12 +262,12 @@ def test_a_forwarding_date_in_the_future_is_refused():
     confirm_final_result(
         edition, decree_number="9/Kep", decree_date=datetime.date(2021, 6, 14), by=organiser
     )
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
 
     with pytest.raises(JudgingError) as refused:
         forward_to_kijb(first, forwarded_on=tomorrow, by=organiser)
 
     assert refused.value.messages == [
-        "The date of forwarding cannot be in the future (today is %s)."
-        % timezone.localdate().strftime("%-d %B %Y")
+        f"The date of forwarding cannot be in the future (today is {today:%-d %B %Y})."
     ]

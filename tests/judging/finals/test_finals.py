@@ -33,7 +33,7 @@ from tests.factories import (
     pdf_bytes,
     uploaded,
 )
-from tests.finals.helpers import finals
+from tests.judging.finals.helpers import finals
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from judging.services import confirm_final_result, publish_final_result, schedule_slot
 from tests.factories import make_leader, make_operator, make_organiser
-from tests.finals.helpers import finals
+from tests.judging.finals.helpers import finals
 
 pytestmark = pytest.mark.django_db
 WIB = datetime.timezone(datetime.timedelta(hours=7))
