@@ -4,8 +4,13 @@ language (an empty list: nothing stands in the way). Read only."""
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from innovations.enums import ProposalStatus
+from innovations.models import Proposal
 from judging.models import Score, StageResult
 from judging.selectors.finals import stages_of
 from judging.selectors.ranking import cut_of
@@ -58,8 +63,46 @@ def criteria_problems(criteria) -> list[str]:
     return problems
 
 
+def desk_opening_problems(edition, *, statuses=None, now=None) -> list[str]:
+    """What keeps an edition's desk evaluation from opening: submission still open, proposals
+    waiting for verification, proposals sent back and not answered (judging.lifecycle: no
+    proposal may miss judging). `statuses`: the edition's proposal counts by status, if known."""
+    now = now or timezone.now()
+    if statuses is None:
+        statuses = dict(
+            Proposal.objects.filter(edition=edition)
+            .filter(status__in=[ProposalStatus.SUBMITTED, ProposalStatus.CHANGES_REQUESTED])
+            .values("status")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("status", "n")
+        )
+    problems = []
+    if now < edition.submission_closes_at:
+        problems.append(
+            _("Submission is open until %(when)s WIB: the desk evaluation opens after it closes.")
+            % {"when": date_format(timezone.localtime(edition.submission_closes_at), "j F Y H:i")}
+        )
+    waiting = statuses.get(ProposalStatus.SUBMITTED, 0)
+    if waiting:
+        problems.append(
+            _("%(count)d proposals still wait for verification: verify or reject them first.")
+            % {"count": waiting}
+        )
+    sent_back = statuses.get(ProposalStatus.CHANGES_REQUESTED, 0)
+    if sent_back:
+        problems.append(
+            _(
+                "%(count)d proposals were sent back for changes and are not answered yet: wait "
+                "for the agencies, or reject them, before the desk evaluation opens."
+            )
+            % {"count": sent_back}
+        )
+    return problems
+
+
 def opening_problems(stage) -> list[str]:
-    """What keeps a stage from opening."""
+    """What keeps a stage from opening (the desk evaluation: desk_opening_problems too)."""
     problems = []
     if stage.opened_at is not None:
         problems.append(_("This stage has already been opened."))
@@ -69,6 +112,8 @@ def opening_problems(stage) -> list[str]:
     previous = previous_stage(stage)
     if previous is not None and not previous.is_closed:
         problems.append(_("The previous stage is not closed yet."))
+    if previous is None and stage.opened_at is None:
+        problems += desk_opening_problems(stage.edition)
     return problems
 
 

@@ -36,7 +36,7 @@ def two_criteria():
 def desk_stage(organiser, *, edition=None, judges=(), criteria=None, **settings) -> Stage:
     """A desk stage of `edition` with `judges` on its panel; criteria default to the edition's
     weighted sections, or `criteria` (dicts) when given."""
-    edition = edition or make_edition()
+    edition = edition or make_edition(open_now=False)
     stage = create_stage(edition=edition, kind=StageKind.DESK, by=organiser)
     if criteria is not None:
         set_criteria(stage, criteria=criteria, by=organiser)
@@ -67,7 +67,7 @@ def score(stage, judge, proposal, values, *, comment=""):
 def scenario(organiser, *, judges=2, proposals=2, shortlist_size=6, open_it=True, **settings):
     """An open desk stage with two criteria, `judges` judges (signed) assigned by hand to every
     one of `proposals` verified proposals of one track."""
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     track = make_track(edition, shortlist_size=shortlist_size, winner_count=1)
     entries = verified(edition, proposals, track=track)
     panel = [make_judge() for _ in range(judges)]

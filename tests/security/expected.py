@@ -146,9 +146,11 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
         "login  200    404    200    404    404    404    200",
         None,
     ),
+    # op_a may copy its proposal into the edition open for submission now (an empty POST shows
+    # the form again with its errors).
     "innovations:proposal_copy": (
-        "login  302    404    403    404    404    404    403",
-        "login  302    404    403    404    404    404    403",
+        "login  200    404    403    404    404    404    403",
+        "login  200    404    403    404    404    404    403",
     ),
     "innovations:attachment": (
         "login  200    404    200    200    404    404    200",

@@ -44,13 +44,16 @@ def build_scenario() -> dict:
         "j_conf": make_judge("juri.konflik"),
         "leader": make_leader("pimpinan"),
     }
-    edition = make_edition(is_published=True, slug="kiks-aman")
+    # The edition being judged (submission closed) and the one open for submission now.
+    edition = make_edition(open_now=False, is_published=True, slug="kiks-aman")
     track = make_track(edition, "Umum", slug="umum", shortlist_size=6, winner_count=1)
     proposal = make_proposal(
         edition, agency=agency_a, track=track, status=ProposalStatus.VERIFIED,
         created_by=users["op_a"],
     )  # fmt: skip
-    draft_b = make_proposal(edition, agency=agency_b, track=track, created_by=users["op_b"])
+    current = make_edition(slug="kiks-kini")
+    current_track = make_track(current, "Umum", slug="umum-kini")
+    draft_b = make_proposal(current, agency=agency_b, track=current_track, created_by=users["op_b"])
     make_vote_window(edition)
 
     organiser = users["org"]

@@ -88,7 +88,7 @@ def test_plan_reports_what_conflicts_make_impossible():
 def test_assign_judges_balanced_on_random_editions(seed):
     rng = random.Random(seed)
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     track = make_track(edition)
     agencies = [make_agency() for _ in range(4)]
     # A quarter of the entries come from the insider's agency: balance stays possible.
@@ -119,7 +119,7 @@ def test_assign_judges_balanced_on_random_editions(seed):
 @pytest.mark.django_db
 def test_member_of_parent_agency_is_never_assigned_the_units_proposals():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     dinkes = make_agency("Dinas Kesehatan")
     puskesmas = make_agency("Puskesmas Tipar", kind=AgencyKind.PUSKESMAS, parent=dinkes)
     other = make_agency()
@@ -147,7 +147,7 @@ def test_rerun_keeps_sheets_and_fills_after_a_late_conflict(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     proposals = verified(edition, 4)
     judges = [make_judge() for _ in range(3)]
     stage = desk_stage(organiser, edition=edition, judges=judges, criteria=two_criteria())
@@ -181,7 +181,7 @@ def test_rerun_keeps_sheets_and_fills_after_a_late_conflict(
 @pytest.mark.django_db
 def test_judge_order_is_random_per_judge_and_stable():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     verified(edition, 12)
     judges = [make_judge(), make_judge()]
     stage = desk_stage(organiser, edition=edition, judges=judges, criteria=two_criteria(),
@@ -203,7 +203,7 @@ def test_judge_order_is_random_per_judge_and_stable():
 @pytest.mark.django_db
 def test_unassign_refuses_a_sheet_with_scores_and_removes_an_empty_one():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     proposal, other = verified(edition, 2)
     judge = make_judge()
     stage = desk_stage(organiser, edition=edition, judges=[judge], criteria=two_criteria())
@@ -229,7 +229,7 @@ def test_unassign_refuses_a_sheet_with_scores_and_removes_an_empty_one():
 @pytest.mark.django_db
 def test_panel_member_who_scored_cannot_leave():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     (proposal,) = verified(edition)
     judge, spare = make_judge(), make_judge()
     stage = desk_stage(organiser, edition=edition, judges=[judge, spare], criteria=two_criteria())

@@ -22,7 +22,7 @@ D = Decimal
 
 def test_desk_stage_defaults_to_the_weighted_sections():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
 
     stage = create_stage(edition=edition, kind=StageKind.DESK, by=organiser)
 
@@ -41,7 +41,7 @@ def test_desk_stage_defaults_to_the_weighted_sections():
 
 def test_interview_stage_comes_second_with_weight_30():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     create_stage(edition=edition, kind=StageKind.DESK, by=organiser)
 
     interview = create_stage(edition=edition, kind=StageKind.INTERVIEW, by=organiser)
@@ -67,7 +67,7 @@ def test_weights_must_add_up_to_100():
 
 def test_criteria_frozen_once_the_stage_opens():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     verified(edition)
     stage = desk_stage(organiser, edition=edition, judges=[make_judge()], criteria=two_criteria())
     open_stage(stage, by=organiser)
@@ -97,7 +97,7 @@ def test_open_lists_every_problem():
 
 def test_open_and_close(mailoutbox, django_capture_on_commit_callbacks):
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     verified(edition, 2)
     judge = make_judge()
     stage = desk_stage(organiser, edition=edition, judges=[judge], criteria=two_criteria())

@@ -72,7 +72,7 @@ def test_judge_off_the_panel_gets_404(client):
 
 def test_judge_declares_scores_two_and_submits(client):
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     proposals = verified(edition, 3)
     judge, other = make_judge(), make_judge()
     stage = desk_stage(organiser, edition=edition, judges=[judge, other], criteria=two_criteria())
@@ -192,7 +192,7 @@ def test_other_scores_visible_only_as_the_stage_allows(client):
 
 def test_conflict_blocks_the_proposal_and_its_attachments(client):
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     agency = make_agency()
     (proposal,) = verified(edition, agency=agency)
     document = add_attachment(proposal, AttachmentKind.DOCUMENT)
@@ -227,7 +227,7 @@ def test_conflict_blocks_the_proposal_and_its_attachments(client):
 
 def test_assigned_judge_cannot_see_before_the_stage_opens():
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     (proposal,) = verified(edition)
     judge = make_judge()
     stage = desk_stage(organiser, edition=edition, judges=[judge], criteria=two_criteria())
@@ -241,7 +241,7 @@ def test_assigned_judge_cannot_see_before_the_stage_opens():
 
 def test_organiser_assigns_opens_and_watches_progress(client):
     organiser = make_organiser()
-    edition = make_edition()
+    edition = make_edition(open_now=False)
     verified(edition, 4)
     judges = [make_judge(), make_judge()]
     stage = desk_stage(organiser, edition=edition, judges=judges, criteria=two_criteria())
@@ -460,7 +460,7 @@ def test_judge_home_query_count(client, django_assert_num_queries, stages):
     organiser = make_organiser()
     judge = make_judge()
     for _ in range(stages):
-        edition = make_edition()
+        edition = make_edition(open_now=False)
         verified(edition, 2)
         stage = desk_stage(organiser, edition=edition, judges=[judge], criteria=two_criteria())
         assign_judges(stage, by=organiser, seed=1)

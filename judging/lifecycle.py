@@ -1,0 +1,237 @@
+"""An edition's lifecycle, derived in one place from its dates, its proposals' states, its stages
+and its final result: which phase it is in, what comes next and what stands in the way.
+
+The organiser's and the leadership's dashboards draw it as a timeline; the services that move an
+edition on (opening the desk evaluation, confirming shortlists and the final result, publishing)
+ask it for their blockers (`desk_opening_problems` and the validators built on it), so a page,
+the admin and a service can never disagree about what may happen next.
+
+Choice (documented in docs/judging.md): the desk evaluation opens only once submission has closed
+and no proposal waits for verification or for the agency's changes; from then on the workflow
+refuses submissions and verifications in that edition. No proposal can miss judging silently.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from innovations.enums import ProposalStatus
+from innovations.models import Edition, Proposal
+from judging.models import FinalResult, Shortlist, Stage, StageResult
+from judging.validators import confirmation_problems, desk_opening_problems, opening_problems
+
+
+class Phase:
+    """The phases in order: (key, label)."""
+
+    PREPARATION = "preparation"
+    SUBMISSION = "submission"
+    VERIFICATION = "verification"
+    DESK = "desk"
+    SHORTLIST = "shortlist"
+    INTERVIEW = "interview"
+    FINAL = "final"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+    ORDER = (
+        (PREPARATION, gettext_lazy("Preparation")),
+        (SUBMISSION, gettext_lazy("Submission")),
+        (VERIFICATION, gettext_lazy("Verification")),
+        (DESK, gettext_lazy("Desk evaluation")),
+        (SHORTLIST, gettext_lazy("Shortlist")),
+        (INTERVIEW, gettext_lazy("Presentation and interview")),
+        (FINAL, gettext_lazy("Final result")),
+        (PUBLISHED, gettext_lazy("Published")),
+        (ARCHIVED, gettext_lazy("Archived")),
+    )
+
+
+@dataclass
+class Step:
+    key: str
+    label: str
+    state: str  # "done", "current" or "upcoming"
+
+
+@dataclass
+class Facts:
+    """What the phase is derived from: a handful of queries per edition."""
+
+    edition: Edition
+    now: datetime.datetime
+    statuses: dict[str, int]
+    stages: list[Stage]
+    tracks_waiting: list[str]  # tracks of the desk stage with scored entries and no shortlist
+    result: FinalResult | None
+    newer_edition: bool
+
+    @property
+    def waiting(self) -> int:
+        return self.statuses.get(ProposalStatus.SUBMITTED, 0)
+
+    @property
+    def sent_back(self) -> int:
+        return self.statuses.get(ProposalStatus.CHANGES_REQUESTED, 0)
+
+    @property
+    def desk(self) -> Stage | None:
+        return self.stages[0] if self.stages else None
+
+    @property
+    def later(self) -> list[Stage]:
+        return self.stages[1:]
+
+
+@dataclass
+class Lifecycle:
+    edition: Edition
+    phase: str
+    steps: list[Step]
+    next_step: str
+    blockers: list[str] = field(default_factory=list)
+    facts: Facts | None = None
+
+    @property
+    def label(self) -> str:
+        return dict(Phase.ORDER)[self.phase]
+
+
+def facts_of(edition, now=None) -> Facts:
+    now = now or timezone.now()
+    statuses = dict(
+        Proposal.objects.filter(edition=edition)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    stages = list(Stage.objects.filter(edition=edition).order_by("order"))
+    tracks_waiting = []
+    if stages and stages[0].is_closed:
+        confirmed = Shortlist.objects.filter(stage=stages[0]).values("track_id")
+        tracks_waiting = list(
+            StageResult.objects.filter(stage=stages[0], judges_counted__gt=0)
+            .exclude(proposal__track_id__in=confirmed)
+            .order_by("proposal__track__order")
+            .values_list("proposal__track__name", flat=True)
+            .distinct()
+        )
+    return Facts(
+        edition=edition,
+        now=now,
+        statuses=statuses,
+        stages=stages,
+        tracks_waiting=list(dict.fromkeys(tracks_waiting)),
+        result=FinalResult.objects.filter(edition=edition).first(),
+        newer_edition=Edition.objects.filter(year__gt=edition.year).exists(),
+    )
+
+
+def _when(value) -> str:
+    return date_format(timezone.localtime(value), "j F Y H:i")
+
+
+def _phase(facts: Facts) -> str:
+    edition, now = facts.edition, facts.now
+    if facts.result is not None and facts.result.is_published:
+        return Phase.ARCHIVED if facts.newer_edition else Phase.PUBLISHED
+    if now < edition.submission_opens_at:
+        return Phase.PREPARATION
+    if now < edition.submission_closes_at:
+        return Phase.SUBMISSION
+    desk = facts.desk
+    if desk is None or desk.opened_at is None:
+        return Phase.VERIFICATION if (facts.waiting or facts.sent_back) else Phase.DESK
+    if not desk.is_closed:
+        return Phase.DESK
+    if facts.tracks_waiting or not facts.later:
+        return Phase.SHORTLIST
+    if any(not stage.is_closed for stage in facts.later):
+        return Phase.INTERVIEW
+    return Phase.FINAL
+
+
+def _next(facts: Facts, phase: str) -> tuple[str, list[str]]:
+    """What the organiser does next in `phase`, and what stands in its way."""
+    edition = facts.edition
+    if phase == Phase.PREPARATION:
+        return _("Submission opens on %(when)s WIB.") % {
+            "when": _when(edition.submission_opens_at)
+        }, []
+    if phase == Phase.SUBMISSION:
+        return _("Agencies submit until %(when)s WIB; verify proposals as they come in.") % {
+            "when": _when(edition.submission_closes_at)
+        }, []
+    if phase == Phase.VERIFICATION:
+        return _("Finish the verification."), desk_opening_problems(
+            edition, statuses=facts.statuses, now=facts.now
+        )
+    if phase == Phase.DESK:
+        desk = facts.desk
+        if desk is None:
+            return _("Create the desk evaluation stage."), []
+        if desk.opened_at is None:
+            return _("Open the desk evaluation."), opening_problems(desk)
+        return _("The judges score; close the desk evaluation when every sheet is in."), []
+    if phase == Phase.SHORTLIST:
+        return _("Confirm each track's shortlist with the mayor's decree."), [
+            _("No shortlist confirmed yet for: %(tracks)s.")
+            % {"tracks": ", ".join(facts.tracks_waiting)}
+        ] if facts.tracks_waiting else []
+    if phase == Phase.INTERVIEW:
+        stage = next(s for s in facts.later if not s.is_closed)
+        if stage.opened_at is None:
+            return _(
+                "Set the interview panel and the schedule, then open the presentation and "
+                "interview stage."
+            ), opening_problems(stage)
+        return _("The panel scores the interviews; close the stage when every sheet is in."), []
+    if phase == Phase.FINAL:
+        if facts.result is None:
+            return _("Confirm the final result with the mayor's decree."), confirmation_problems(
+                edition
+            )
+        return _("Publish the results."), []
+    if phase == Phase.PUBLISHED:
+        return _("The results are public. Forward the winners to KIJB."), []
+    return "", []
+
+
+def lifecycle_of(edition, now=None) -> Lifecycle:
+    """The edition's phase, its timeline, the next step and its blockers."""
+    facts = facts_of(edition, now)
+    phase = _phase(facts)
+    keys = [key for key, _label in Phase.ORDER]
+    position = keys.index(phase)
+    steps = [
+        Step(
+            key,
+            str(label),
+            "done" if index < position else "current" if index == position else "upcoming",
+        )
+        for index, (key, label) in enumerate(Phase.ORDER)
+    ]
+    next_step, blockers = _next(facts, phase)
+    return Lifecycle(edition, phase, steps, next_step, blockers, facts)
+
+
+def counts_by_status(facts: Facts) -> dict[str, int]:
+    """The edition's proposals per status, for the dashboards."""
+    return {status: facts.statuses.get(status, 0) for status in ProposalStatus.values}
+
+
+def editions_in_progress(now=None) -> list[Edition]:
+    """The editions a dashboard follows: those not archived, newest first (at most three)."""
+    now = now or timezone.now()
+    published = Q(final_result__results_published_at__isnull=False)
+    newest = Edition.objects.order_by("-year", "-submission_opens_at")
+    current = list(newest.exclude(published)[:3])
+    if not current:
+        current = list(newest[:1])
+    return current
