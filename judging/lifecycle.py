@@ -138,69 +138,95 @@ def _when(value) -> str:
 
 
 def _phase(facts: Facts) -> str:
-    edition, now = facts.edition, facts.now
-    if facts.result is not None and facts.result.is_published:
-        return Phase.ARCHIVED if facts.newer_edition else Phase.PUBLISHED
-    if now < edition.submission_opens_at:
-        return Phase.PREPARATION
-    if now < edition.submission_closes_at:
-        return Phase.SUBMISSION
+    edition, now, desk = facts.edition, facts.now, facts.desk
+    published = facts.result is not None and facts.result.is_published
+    desk_waits = desk is None or desk.opened_at is None
+    rules = (
+        (published and facts.newer_edition, Phase.ARCHIVED),
+        (published, Phase.PUBLISHED),
+        (now < edition.submission_opens_at, Phase.PREPARATION),
+        (now < edition.submission_closes_at, Phase.SUBMISSION),
+        (desk_waits and bool(facts.waiting or facts.sent_back), Phase.VERIFICATION),
+        (desk is None or not desk.is_closed, Phase.DESK),
+        (bool(facts.tracks_waiting) or not facts.later, Phase.SHORTLIST),
+        (any(not stage.is_closed for stage in facts.later), Phase.INTERVIEW),
+    )
+    return next((phase for holds, phase in rules if holds), Phase.FINAL)
+
+
+# What the organiser does next in each phase, and what stands in its way: (text, blockers).
+
+
+def _next_preparation(facts: Facts):
+    return _("Submission opens on %(when)s WIB.") % {
+        "when": _when(facts.edition.submission_opens_at)
+    }, []
+
+
+def _next_submission(facts: Facts):
+    return _("Agencies submit until %(when)s WIB; verify proposals as they come in.") % {
+        "when": _when(facts.edition.submission_closes_at)
+    }, []
+
+
+def _next_verification(facts: Facts):
+    return _("Finish the verification."), desk_opening_problems(
+        facts.edition, statuses=facts.statuses, now=facts.now
+    )
+
+
+def _next_desk(facts: Facts):
     desk = facts.desk
-    if desk is None or desk.opened_at is None:
-        return Phase.VERIFICATION if (facts.waiting or facts.sent_back) else Phase.DESK
-    if not desk.is_closed:
-        return Phase.DESK
-    if facts.tracks_waiting or not facts.later:
-        return Phase.SHORTLIST
-    if any(not stage.is_closed for stage in facts.later):
-        return Phase.INTERVIEW
-    return Phase.FINAL
+    if desk is None:
+        return _("Create the desk evaluation stage."), []
+    if desk.opened_at is None:
+        return _("Open the desk evaluation."), opening_problems(desk)
+    return _("The judges score; close the desk evaluation when every sheet is in."), []
 
 
-def _next(facts: Facts, phase: str) -> tuple[str, list[str]]:
-    """What the organiser does next in `phase`, and what stands in its way."""
-    edition = facts.edition
-    if phase == Phase.PREPARATION:
-        return _("Submission opens on %(when)s WIB.") % {
-            "when": _when(edition.submission_opens_at)
-        }, []
-    if phase == Phase.SUBMISSION:
-        return _("Agencies submit until %(when)s WIB; verify proposals as they come in.") % {
-            "when": _when(edition.submission_closes_at)
-        }, []
-    if phase == Phase.VERIFICATION:
-        return _("Finish the verification."), desk_opening_problems(
-            edition, statuses=facts.statuses, now=facts.now
-        )
-    if phase == Phase.DESK:
-        desk = facts.desk
-        if desk is None:
-            return _("Create the desk evaluation stage."), []
-        if desk.opened_at is None:
-            return _("Open the desk evaluation."), opening_problems(desk)
-        return _("The judges score; close the desk evaluation when every sheet is in."), []
-    if phase == Phase.SHORTLIST:
-        return _("Confirm each track's shortlist with the mayor's decree."), [
+def _next_shortlist(facts: Facts):
+    blockers = []
+    if facts.tracks_waiting:
+        blockers.append(
             _("No shortlist confirmed yet for: %(tracks)s.")
             % {"tracks": ", ".join(facts.tracks_waiting)}
-        ] if facts.tracks_waiting else []
-    if phase == Phase.INTERVIEW:
-        stage = next(s for s in facts.later if not s.is_closed)
-        if stage.opened_at is None:
-            return _(
-                "Set the interview panel and the schedule, then open the presentation and "
-                "interview stage."
-            ), opening_problems(stage)
-        return _("The panel scores the interviews; close the stage when every sheet is in."), []
-    if phase == Phase.FINAL:
-        if facts.result is None:
-            return _("Confirm the final result with the mayor's decree."), confirmation_problems(
-                edition
-            )
-        return _("Publish the results."), []
-    if phase == Phase.PUBLISHED:
-        return _("The results are public. Forward the winners to KIJB."), []
-    return "", []
+        )
+    return _("Confirm each track's shortlist with the mayor's decree."), blockers
+
+
+def _next_interview(facts: Facts):
+    stage = next(stage for stage in facts.later if not stage.is_closed)
+    if stage.opened_at is None:
+        return _(
+            "Set the interview panel and the schedule, then open the presentation and "
+            "interview stage."
+        ), opening_problems(stage)
+    return _("The panel scores the interviews; close the stage when every sheet is in."), []
+
+
+def _next_final(facts: Facts):
+    if facts.result is None:
+        return _("Confirm the final result with the mayor's decree."), confirmation_problems(
+            facts.edition
+        )
+    return _("Publish the results."), []
+
+
+def _next_published(facts: Facts):
+    return _("The results are public. Forward the winners to KIJB."), []
+
+
+NEXT_STEP = {
+    Phase.PREPARATION: _next_preparation,
+    Phase.SUBMISSION: _next_submission,
+    Phase.VERIFICATION: _next_verification,
+    Phase.DESK: _next_desk,
+    Phase.SHORTLIST: _next_shortlist,
+    Phase.INTERVIEW: _next_interview,
+    Phase.FINAL: _next_final,
+    Phase.PUBLISHED: _next_published,
+    Phase.ARCHIVED: lambda facts: ("", []),
+}
 
 
 def lifecycle_of(edition, now=None) -> Lifecycle:
@@ -217,7 +243,7 @@ def lifecycle_of(edition, now=None) -> Lifecycle:
         )
         for index, (key, label) in enumerate(Phase.ORDER)
     ]
-    next_step, blockers = _next(facts, phase)
+    next_step, blockers = NEXT_STEP[phase](facts)
     return Lifecycle(edition, phase, steps, next_step, blockers, facts)
 
 
