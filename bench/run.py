@@ -71,7 +71,7 @@ def env_for(n: int, static_root: str, media_root: str) -> dict:
         REDIS_URL=REDIS,
         LOG_LEVEL="ERROR",
     )
-    env.pop("PYTEST_VERSION", None)
+    env["DJANGO_SETTINGS_MODULE"] = "kiks.settings"  # production settings, even from a test run
     return env
 
 

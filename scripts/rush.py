@@ -66,7 +66,7 @@ def server_env() -> dict:
         LOG_LEVEL="ERROR",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
-    env.pop("PYTEST_VERSION", None)
+    env["DJANGO_SETTINGS_MODULE"] = "kiks.settings"  # production settings, even from a test run
     return env
 
 

@@ -60,7 +60,7 @@ ENV.update(
     LOG_LEVEL="ERROR",
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
 )
-ENV.pop("PYTEST_VERSION", None)
+ENV["DJANGO_SETTINGS_MODULE"] = "kiks.settings"  # production settings, even from a test run
 SHARED = ("DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "DEBUG", "SECRET_KEY", "STATIC_ROOT")
 for key in (*SHARED, "EMAIL_BACKEND"):
     os.environ[key] = ENV[key]
