@@ -10,8 +10,9 @@ once, every submission the client saw succeed is submitted with exactly one stat
 refused one came back with a message and is still a draft, and no response was a 5xx.
 
 It creates its own database (RUSH_DB, default kiks_rush, dropped and made again), fills it with
-`generate_scale --proposals 200`, runs gunicorn (RUSH_WORKERS, default 4) on 127.0.0.1:RUSH_PORT,
-and stops it at the end. Exit status 0 only with 0 lost, 0 duplicated and 0 5xx.
+`bench/generate_scale.py --proposals 200`, runs gunicorn (RUSH_WORKERS, default 4) on
+127.0.0.1:RUSH_PORT, and stops it at the end. Exit status 0 only with 0 lost, 0 duplicated and
+0 5xx.
 """
 
 import io
@@ -269,14 +270,12 @@ def prepare() -> dict:
     )
     subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", f"CREATE DATABASE {DB}"], check=True)
     for command in (
-        ["migrate", "--noinput", "-v", "0"],
-        ["collectstatic", "--noinput", "-v", "0"],
-        ["generate_scale", "--proposals", str(N), "--agencies", str(max(OPERATORS, 10))]
+        ["manage.py", "migrate", "--noinput", "-v", "0"],
+        ["manage.py", "collectstatic", "--noinput", "-v", "0"],
+        ["bench/generate_scale.py", "--proposals", str(N), "--agencies", str(max(OPERATORS, 10))]
         + ["--judges", str(max(JUDGES, 2)), "--per-proposal", "2", "--password", PASSWORD],
     ):
-        subprocess.run(
-            [PY, "manage.py", *command], env=ENV, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-        )
+        subprocess.run([PY, *command], env=ENV, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     import django
 
     django.setup()

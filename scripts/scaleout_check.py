@@ -1,7 +1,7 @@
 """Scale-out check: two app servers, one PostgreSQL, one Redis, and nothing lost between them.
 
 Creates its own database (SCALEOUT_DB, default kiks_scaleout, dropped and made again), fills it
-with a small edition (generate_scale --proposals 20), starts two gunicorn instances on
+with a small edition (bench/generate_scale.py --proposals 20), starts two gunicorn instances on
 127.0.0.1:SCALEOUT_PORT and SCALEOUT_PORT+1 sharing that database and Redis, then:
 1. signs an operator in through server A and opens its dashboard through server B (the session
    lives in the shared store, not in a process);
@@ -178,13 +178,13 @@ def main() -> int:
     servers = []
     try:
         for command in (
-            ["migrate", "--noinput", "-v", "0"],
-            ["collectstatic", "--noinput", "-v", "0"],
-            ["generate_scale", "--proposals", str(N), "--agencies", "4", "--judges", "2"]
+            ["manage.py", "migrate", "--noinput", "-v", "0"],
+            ["manage.py", "collectstatic", "--noinput", "-v", "0"],
+            ["bench/generate_scale.py", "--proposals", str(N), "--agencies", "4", "--judges", "2"]
             + ["--per-proposal", "2", "--password", PASSWORD],
         ):
             subprocess.run(
-                [PY, "manage.py", *command],
+                [PY, *command],
                 env=ENV,
                 cwd=ROOT,
                 check=True,
