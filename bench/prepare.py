@@ -1,4 +1,4 @@
-"""Benchmark preparation for one database filled by generate_scale (run by bench/run.py).
+"""Benchmark preparation for one database filled by bench/generate_scale.py (run by bench/run.py).
 
 Signs in the users the pages need (sessions in the shared store, as a browser would have them),
 reopens one of the bench judge's sheets so that saving a draft is allowed, counts the SQL queries

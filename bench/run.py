@@ -2,8 +2,8 @@
 
 For each size N in BENCH_SIZES (default "3000,40000"):
 1. the database kiks_bench_<N> on PostgreSQL (BENCH_PG, default postgres://postgres@127.0.0.1:5432)
-   is created, migrated and filled with `generate_scale --proposals N` unless it holds that edition
-   already (BENCH_REGENERATE=1 starts again);
+   is created, migrated and filled with `bench/generate_scale.py --proposals N` unless it holds that
+   edition already (BENCH_REGENERATE=1 starts again);
 2. bench/prepare.py signs in the users, counts each page's SQL queries and times the ranking
    recomputation; bench/export_probe.py times the CSV and Excel exports (BENCH_EXPORTS=0 skips);
 3. gunicorn (2 sync workers, DEBUG off, Redis cache and sessions) serves 127.0.0.1:BENCH_PORT;
@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
 GUNICORN = str(Path(PY).parent / "gunicorn")
+GENERATE_SCALE = str(ROOT / "bench" / "generate_scale.py")
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "3000,40000").split(",") if s.strip()]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
@@ -71,7 +72,7 @@ def env_for(n: int, static_root: str, media_root: str) -> dict:
         REDIS_URL=REDIS,
         LOG_LEVEL="ERROR",
     )
-    env.pop("PYTEST_VERSION", None)
+    env["DJANGO_SETTINGS_MODULE"] = "kiks.settings"  # production settings, even from a test run
     return env
 
 
@@ -113,9 +114,9 @@ def ensure_database(n: int, env: dict):
         check=True,
     ).stdout.strip()
     if not has:
-        print(f"Generating N = {n} (generate_scale) ...", flush=True)
+        print(f"Generating N = {n} (bench/generate_scale.py) ...", flush=True)
         started = time.monotonic()
-        run([PY, "manage.py", "generate_scale", "--proposals", str(n)], env)
+        run([PY, GENERATE_SCALE, "--proposals", str(n)], env)
         print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
 
 

@@ -10,8 +10,9 @@ once, every submission the client saw succeed is submitted with exactly one stat
 refused one came back with a message and is still a draft, and no response was a 5xx.
 
 It creates its own database (RUSH_DB, default kiks_rush, dropped and made again), fills it with
-`generate_scale --proposals 200`, runs gunicorn (RUSH_WORKERS, default 4) on 127.0.0.1:RUSH_PORT,
-and stops it at the end. Exit status 0 only with 0 lost, 0 duplicated and 0 5xx.
+`bench/generate_scale.py --proposals 200`, runs gunicorn (RUSH_WORKERS, default 4) on
+127.0.0.1:RUSH_PORT, and stops it at the end. Exit status 0 only with 0 lost, 0 duplicated and
+0 5xx.
 """
 
 import io
@@ -66,7 +67,7 @@ def server_env() -> dict:
         LOG_LEVEL="ERROR",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
-    env.pop("PYTEST_VERSION", None)
+    env["DJANGO_SETTINGS_MODULE"] = "kiks.settings"  # production settings, even from a test run
     return env
 
 
@@ -269,14 +270,12 @@ def prepare() -> dict:
     )
     subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", f"CREATE DATABASE {DB}"], check=True)
     for command in (
-        ["migrate", "--noinput", "-v", "0"],
-        ["collectstatic", "--noinput", "-v", "0"],
-        ["generate_scale", "--proposals", str(N), "--agencies", str(max(OPERATORS, 10))]
+        ["manage.py", "migrate", "--noinput", "-v", "0"],
+        ["manage.py", "collectstatic", "--noinput", "-v", "0"],
+        ["bench/generate_scale.py", "--proposals", str(N), "--agencies", str(max(OPERATORS, 10))]
         + ["--judges", str(max(JUDGES, 2)), "--per-proposal", "2", "--password", PASSWORD],
     ):
-        subprocess.run(
-            [PY, "manage.py", *command], env=ENV, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-        )
+        subprocess.run([PY, *command], env=ENV, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     import django
 
     django.setup()
@@ -349,11 +348,9 @@ def check(stats: Stats) -> list[str]:
     return problems
 
 
-def main() -> int:
-    print(f"Preparing {DB} ...", flush=True)
-    require_free_port(PORT)
-    setup = prepare()
-    server = subprocess.Popen(
+def start_server() -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:PORT, in its own process group (stop_server ends the whole group)."""
+    return subprocess.Popen(
         [GUNICORN, "kiks.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}"]
         + ["--timeout", "120"],
         env=ENV,
@@ -362,57 +359,68 @@ def main() -> int:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    stats = Stats()
-    try:
-        probe = Browser(BASE, timeout=2)
-        for _ in range(100):
-            try:
-                if probe.get("/healthz").status == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        files = {"png": png(), "pdf": pdf()}
-        browsers: dict = {}
-        sign_ins = Stats()
-        operators = [f"s{N}-op-{i}" for i in range(1, OPERATORS + 1)]
-        judges = [name for name, ids in setup["judges"].items() if ids]
-        print(f"Signing in {len(operators)} operators and {len(judges)} judges ...", flush=True)
-        run_all(
-            [threading.Thread(target=sign_in, args=(n, sign_ins, browsers)) for n in operators]
-            + [threading.Thread(target=sign_in, args=(n, sign_ins, browsers)) for n in judges],
-            timeout=300,
-        )
-        stats.failures += sign_ins.failures
-        stats.sign_ins = sign_ins
-        started = time.monotonic()
-        deadline = started + SECONDS
-        threads = [
-            threading.Thread(
-                target=operator_loop, args=(browsers[name], name, deadline, stats, files, k)
-            )
-            for k, name in enumerate(operators)
-            if name in browsers
-        ]
-        threads += [
-            threading.Thread(
-                target=judge_loop,
-                args=(browsers[name], setup["stage"], setup["judges"][name], setup["criteria"])
-                + (deadline, stats, k),
-            )
-            for k, name in enumerate(judges)
-            if name in browsers
-        ]
-        print(f"Rush: {OPERATORS} operators and {JUDGES} judges for {SECONDS} s ...", flush=True)
-        run_all(threads, timeout=SECONDS + 300)
-        elapsed = time.monotonic() - started
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
+
+
+def wait_until_up():
+    probe = Browser(BASE, timeout=2)
+    for _ in range(100):
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    problems = check(stats)
+            if probe.get("/healthz").status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+
+
+def stop_server(server: subprocess.Popen):
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def rush(setup: dict, stats: Stats) -> float:
+    """Sign everyone in, then let the operators and judges loose for SECONDS; returns the time
+    the rush took."""
+    files = {"png": png(), "pdf": pdf()}
+    browsers: dict = {}
+    sign_ins = Stats()
+    operators = [f"s{N}-op-{i}" for i in range(1, OPERATORS + 1)]
+    judges = [name for name, ids in setup["judges"].items() if ids]
+    print(f"Signing in {len(operators)} operators and {len(judges)} judges ...", flush=True)
+    run_all(
+        [threading.Thread(target=sign_in, args=(n, sign_ins, browsers)) for n in operators]
+        + [threading.Thread(target=sign_in, args=(n, sign_ins, browsers)) for n in judges],
+        timeout=300,
+    )
+    stats.failures += sign_ins.failures
+    stats.sign_ins = sign_ins
+    started = time.monotonic()
+    deadline = started + SECONDS
+    threads = [
+        threading.Thread(
+            target=operator_loop, args=(browsers[name], name, deadline, stats, files, k)
+        )
+        for k, name in enumerate(operators)
+        if name in browsers
+    ]
+    threads += [
+        threading.Thread(
+            target=judge_loop,
+            args=(browsers[name], setup["stage"], setup["judges"][name], setup["criteria"])
+            + (deadline, stats, k),
+        )
+        for k, name in enumerate(judges)
+        if name in browsers
+    ]
+    print(f"Rush: {OPERATORS} operators and {JUDGES} judges for {SECONDS} s ...", flush=True)
+    run_all(threads, timeout=SECONDS + 300)
+    return time.monotonic() - started
+
+
+def report(stats: Stats, elapsed: float):
+    """The figures table and the first failures."""
     ordered = sorted(stats.latencies) or [0.0]
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
     five = sum(n for status, n in stats.statuses.items() if status >= 500)
@@ -433,6 +441,21 @@ def main() -> int:
     print(f"| 5xx | {five} |")
     for line in stats.failures[:10]:
         print("  failure:", line)
+
+
+def main() -> int:
+    print(f"Preparing {DB} ...", flush=True)
+    require_free_port(PORT)
+    setup = prepare()
+    server = start_server()
+    stats = Stats()
+    try:
+        wait_until_up()
+        elapsed = rush(setup, stats)
+    finally:
+        stop_server(server)
+    problems = check(stats)
+    report(stats, elapsed)
     if problems:
         print("\nFAILED:\n  " + "\n  ".join(problems))
         return 1

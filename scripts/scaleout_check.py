@@ -1,7 +1,7 @@
 """Scale-out check: two app servers, one PostgreSQL, one Redis, and nothing lost between them.
 
 Creates its own database (SCALEOUT_DB, default kiks_scaleout, dropped and made again), fills it
-with a small edition (generate_scale --proposals 20), starts two gunicorn instances on
+with a small edition (bench/generate_scale.py --proposals 20), starts two gunicorn instances on
 127.0.0.1:SCALEOUT_PORT and SCALEOUT_PORT+1 sharing that database and Redis, then:
 1. signs an operator in through server A and opens its dashboard through server B (the session
    lives in the shared store, not in a process);
@@ -60,7 +60,7 @@ ENV.update(
     LOG_LEVEL="ERROR",
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
 )
-ENV.pop("PYTEST_VERSION", None)
+ENV["DJANGO_SETTINGS_MODULE"] = "kiks.settings"  # production settings, even from a test run
 SHARED = ("DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "DEBUG", "SECRET_KEY", "STATIC_ROOT")
 for key in (*SHARED, "EMAIL_BACKEND"):
     os.environ[key] = ENV[key]
@@ -170,6 +170,114 @@ def judge_across(username: str, stage_id: int, proposal_id: int, criteria: list[
     ok(response.status == 302, f"{username}: draft score sheet saved through {B}")
 
 
+def fill_database():
+    """Migrate, collect the static files and generate the small edition, in SCALEOUT_DB."""
+    for command in (
+        ["manage.py", "migrate", "--noinput", "-v", "0"],
+        ["manage.py", "collectstatic", "--noinput", "-v", "0"],
+        ["bench/generate_scale.py", "--proposals", str(N), "--agencies", "4", "--judges", "2"]
+        + ["--per-proposal", "2", "--password", PASSWORD],
+    ):
+        subprocess.run(
+            [PY, *command],
+            env=ENV,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            timeout=TIMEOUT,
+        )
+
+
+def reopen_judge_sheet(judge: str):
+    """Sets Django up; reopens the judge's first sheet (so a draft may be saved) and returns the
+    stage, that sheet and the stage's criterion ids."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from judging.models import ScoreSheet, Stage
+    from judging.services import reopen_score_sheet
+
+    stage = Stage.objects.get(edition__slug=f"skala-{N}")
+    sheet = (
+        ScoreSheet.objects.filter(assignment__stage=stage, assignment__judge__username=judge)
+        .select_related("assignment")
+        .order_by("pk")
+        .first()
+    )
+    organiser = get_user_model().objects.get(username=f"s{N}-organiser")
+    reopen_score_sheet(sheet, by=organiser, reason="Uji skala keluar.")
+    criteria = list(stage.criteria.order_by("order", "pk").values_list("pk", flat=True))
+    return stage, sheet, criteria
+
+
+def start_servers(servers: list):
+    """Both gunicorn instances (appended to `servers` as they start), then wait for them."""
+    for port in (PORT, PORT + 1):
+        servers.append(
+            subprocess.Popen(
+                [GUNICORN, "kiks.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+                env=ENV,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
+    for base in (A, B):
+        probe = Browser(base, timeout=2)
+        for _ in range(100):
+            try:
+                if probe.get("/healthz").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+
+
+def check_stored(stage, sheet, proposal_ids):
+    """Read back from the database what the browsers wrote through either server."""
+    from django.core.files.storage import default_storage
+
+    from innovations.enums import ProposalStatus
+    from innovations.models import Proposal
+
+    for pk in proposal_ids:
+        if pk is None:
+            continue
+        proposal = Proposal.objects.get(pk=pk)
+        ok(proposal.status == ProposalStatus.SUBMITTED, f"proposal {pk} is submitted")
+        ok(
+            proposal.status_changes.filter(to_status=ProposalStatus.SUBMITTED).count() == 1,
+            f"proposal {pk}: one submission in its history",
+        )
+        ok(
+            proposal.answers.exclude(text="").count() == stage.edition.sections.count(),
+            f"proposal {pk}: every section's text stored",
+        )
+        files = list(proposal.attachments.all())
+        ok(len(files) == 3, f"proposal {pk}: three attachments")
+        ok(
+            all(default_storage.exists(item.file.name) for item in files),
+            f"proposal {pk}: every file in the shared storage",
+        )
+    sheet.refresh_from_db()
+    ok(sheet.overall_comment == "Draf lintas server", "judge's draft stored")
+    ok(
+        Proposal.objects.filter(innovation__name__startswith="Inovasi Skala Keluar").count() == 2,
+        "exactly two proposals, no duplicate",
+    )
+
+
+def stop_servers(servers: list):
+    for server in servers:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
+
+
 def main() -> int:
     require_free_port(PORT)
     require_free_port(PORT + 1)
@@ -177,62 +285,10 @@ def main() -> int:
     psql(f"CREATE DATABASE {DB}")
     servers = []
     try:
-        for command in (
-            ["migrate", "--noinput", "-v", "0"],
-            ["collectstatic", "--noinput", "-v", "0"],
-            ["generate_scale", "--proposals", str(N), "--agencies", "4", "--judges", "2"]
-            + ["--per-proposal", "2", "--password", PASSWORD],
-        ):
-            subprocess.run(
-                [PY, "manage.py", *command],
-                env=ENV,
-                cwd=ROOT,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                timeout=TIMEOUT,
-            )
-        import django
-
-        django.setup()
-        from django.contrib.auth import get_user_model
-        from django.core.files.storage import default_storage
-
-        from innovations.enums import ProposalStatus
-        from innovations.models import Proposal
-        from judging.models import ScoreSheet, Stage
-        from judging.services import reopen_score_sheet
-
-        stage = Stage.objects.get(edition__slug=f"skala-{N}")
+        fill_database()
         judge = f"s{N}-juri-1"
-        sheet = (
-            ScoreSheet.objects.filter(assignment__stage=stage, assignment__judge__username=judge)
-            .select_related("assignment")
-            .order_by("pk")
-            .first()
-        )
-        organiser = get_user_model().objects.get(username=f"s{N}-organiser")
-        reopen_score_sheet(sheet, by=organiser, reason="Uji skala keluar.")
-        criteria = list(stage.criteria.order_by("order", "pk").values_list("pk", flat=True))
-
-        for port in (PORT, PORT + 1):
-            servers.append(
-                subprocess.Popen(
-                    [GUNICORN, "kiks.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-                    env=ENV,
-                    cwd=ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-            )
-        for base in (A, B):
-            probe = Browser(base, timeout=2)
-            for _ in range(100):
-                try:
-                    if probe.get("/healthz").status == 200:
-                        break
-                except OSError:
-                    time.sleep(0.3)
+        stage, sheet, criteria = reopen_judge_sheet(judge)
+        start_servers(servers)
         timer = threading.Timer(TIMEOUT, lambda: os.kill(os.getpid(), signal.SIGTERM))
         timer.daemon = True
         timer.start()
@@ -240,40 +296,9 @@ def main() -> int:
         first = submit_across(f"s{N}-op-1", A, B, "A")
         second = submit_across(f"s{N}-op-2", B, A, "B")
         judge_across(judge, stage.pk, sheet.assignment.proposal_id, criteria)
-
-        for pk in (first, second):
-            if pk is None:
-                continue
-            proposal = Proposal.objects.get(pk=pk)
-            ok(proposal.status == ProposalStatus.SUBMITTED, f"proposal {pk} is submitted")
-            ok(
-                proposal.status_changes.filter(to_status=ProposalStatus.SUBMITTED).count() == 1,
-                f"proposal {pk}: one submission in its history",
-            )
-            ok(
-                proposal.answers.exclude(text="").count() == stage.edition.sections.count(),
-                f"proposal {pk}: every section's text stored",
-            )
-            files = list(proposal.attachments.all())
-            ok(len(files) == 3, f"proposal {pk}: three attachments")
-            ok(
-                all(default_storage.exists(item.file.name) for item in files),
-                f"proposal {pk}: every file in the shared storage",
-            )
-        sheet.refresh_from_db()
-        ok(sheet.overall_comment == "Draf lintas server", "judge's draft stored")
-        ok(
-            Proposal.objects.filter(innovation__name__startswith="Inovasi Skala Keluar").count()
-            == 2,
-            "exactly two proposals, no duplicate",
-        )
+        check_stored(stage, sheet, (first, second))
     finally:
-        for server in servers:
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=20)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(server.pid, signal.SIGKILL)
+        stop_servers(servers)
         from django.db import connections
 
         connections.close_all()

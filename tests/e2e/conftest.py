@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.innovations.conftest import reseed_migration_data
-
 CHROMIUM = os.environ.get("KIKS_E2E_CHROMIUM", "/usr/bin/chromium")
 ACTION_TIMEOUT_MS = 15_000
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -23,32 +21,6 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "e2e: end-to-end browser test (Chromium against the live server)"
     )
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends with a flush: put the migration data back (as in
-    tests/innovations/conftest.py) so later tests and a reused database still find it.
-
-    Only while the connection still points at the test database: after the session's last test
-    pytest-django may already have switched it back to the real one (with --create-db)."""
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
-        from django.db import connection
-        from pytest_django.plugin import blocking_manager_key
-
-        if _on_test_database(connection):
-            with item.config.stash[blocking_manager_key].unblock():
-                reseed_migration_data()
-    return result
-
-
-def _on_test_database(connection) -> bool:
-    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
-
-    name = str(connection.settings_dict["NAME"])
-    return name.startswith(TEST_DATABASE_PREFIX) or "memorydb" in name or name == ":memory:"
 
 
 @pytest.fixture(scope="session")
@@ -86,12 +58,12 @@ def browser():
 
 
 @pytest.fixture
-def e2e(browser, live_server, settings):
+def e2e(browser, live_server, settings, migration_data):
     """The live server's address, a maker of fresh browser pages (one context per person),
-    login through the form, and screenshots."""
+    login through the form, and screenshots. The migration data (tests/conftest.py) is in place
+    even after an earlier transactional test's flush."""
     # The server runs in this process: a fast hasher keeps the many logins quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    reseed_migration_data()
     SCREENSHOTS.mkdir(exist_ok=True)
     contexts = []
 

@@ -84,8 +84,25 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     sections = list(edition.sections.order_by("order", "pk"))
     assert sections, "the edition has its default sections"
 
-    # --- The operator signs in and creates a draft with a new innovation -----------------------
     op = e2e.page()
+    proposal = operator_creates_a_draft(e2e, op, agency, edition, track)
+    operator_fills_in_and_uploads(e2e, op, proposal, sections, tmp_path)
+    operator_submits(e2e, op, proposal)
+    org = e2e.page()
+    review_url = organiser_asks_for_changes(e2e, org, proposal)
+    operator_fixes_and_submits_again(e2e, op, proposal, sections)
+    organiser_verifies(e2e, org, review_url, proposal, edition)
+    stage, criteria = desk_stage_through_services(edition, organiser, judges, proposal)
+    for judge, values in zip(judges, [(8, 7), (9, 6)], strict=True):
+        judge_signs_and_scores(
+            e2e, stage, criteria, proposal, judge, values, shots=judge == judges[0]
+        )
+    organiser_closes_and_shortlists(stage, track, proposal, organiser)
+    visitor_sees_the_public_results(e2e, edition)
+
+
+def operator_creates_a_draft(e2e, op, agency, edition, track):
+    """The operator signs in and creates a draft with a new innovation."""
     e2e.login(op, "operator1")
     op.goto(e2e.url + reverse("innovations:proposal_create"))
     e2e.shot(op, "01-proposal-create")
@@ -104,8 +121,11 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     assert path(op) == (reverse("innovations:proposal_edit", kwargs={"pk": proposal.pk}))
     assert op.locator(".status-badge.status-draft").first.is_visible()
     assert op.locator(".checklist .checklist-open").count() > 0
+    return proposal
 
-    # --- Fills every section, the video link and uploads the files ---------------------------
+
+def operator_fills_in_and_uploads(e2e, op, proposal, sections, tmp_path):
+    """Every section, the video link, and the files the checklist asks for."""
     op.fill("#id_video_url", "https://www.youtube.com/watch?v=kiks2026")
     for section in sections:
         op.fill(f"#id_section_{section.key}", text_for(section))
@@ -129,7 +149,8 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     assert op.locator(".checklist .checklist-ok").count() >= len(sections)
     e2e.shot(op, "02-proposal-editor-ready")
 
-    # --- ... and submits -----------------------------------------------------------------------
+
+def operator_submits(e2e, op, proposal):
     submit_form(op, "#proposal-editor button[name=action][value=submit]")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.SUBMITTED
@@ -137,8 +158,9 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     assert op.locator(".status-badge.status-submitted").first.is_visible()
     e2e.shot(op, "03-proposal-detail-submitted")
 
-    # --- The organiser asks for changes with a note ---------------------------------------------
-    org = e2e.page()
+
+def organiser_asks_for_changes(e2e, org, proposal):
+    """The organiser signs in and asks for changes with a note; returns the review page's URL."""
     e2e.login(org, "panitia1")
     review_url = e2e.url + reverse("innovations:organiser_review", kwargs={"pk": proposal.pk})
     org.goto(review_url)
@@ -148,8 +170,11 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.CHANGES_REQUESTED
     assert proposal.status_changes.order_by("-at", "-pk").first().note == NOTE
+    return review_url
 
-    # --- The operator reads the note, fixes the text and submits again --------------------------
+
+def operator_fixes_and_submits_again(e2e, op, proposal, sections):
+    """The operator reads the note, fixes the first section's text and submits again."""
     op.goto(e2e.url + reverse("innovations:proposal_edit", kwargs={"pk": proposal.pk}))
     assert op.locator(".status-badge.status-changes_requested").first.is_visible()
     assert op.locator(".history-note", has_text=NOTE).count() >= 1
@@ -161,7 +186,8 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     assert proposal.status == ProposalStatus.SUBMITTED
     assert proposal.answers.get(section=first).text == fixed
 
-    # --- The organiser verifies ---------------------------------------------------------------
+
+def organiser_verifies(e2e, org, review_url, proposal, edition):
     org.goto(review_url)
     submit_form(org, "form:has(textarea[name=verify-note]) button[type=submit]")
     proposal.refresh_from_db()
@@ -169,44 +195,51 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     org.goto(e2e.url + reverse("innovations:organiser_queue") + f"?edition={edition.slug}")
     e2e.shot(org, "05-organiser-queue")
 
-    # --- Judging: the desk stage set up through the services -----------------------------------
+
+def desk_stage_through_services(edition, organiser, judges, proposal):
+    """The desk stage set up through the services, the proposal assigned to both judges; returns
+    the stage and its criteria in order."""
     stage = create_stage(edition=edition, kind=StageKind.DESK, by=organiser)
     set_criteria(stage, criteria=two_criteria(), by=organiser)
     set_panel(stage, judges=judges, by=organiser)
     open_stage(stage, by=organiser, notify=False)
     for judge in judges:
         assign_manually(stage, judge=judge, proposal=proposal, by=organiser)
-    criteria = list(Criterion.objects.filter(stage=stage).order_by("order", "pk"))
+    return stage, list(Criterion.objects.filter(stage=stage).order_by("order", "pk"))
 
-    # --- Two judges sign the pledge and submit their sheets in the browser --------------------
-    for judge, values in zip(judges, [(8, 7), (9, 6)], strict=True):
-        page = e2e.page()
-        e2e.login(page, judge.username)
-        page.goto(e2e.url + reverse("judging:judge_stage", kwargs={"stage_id": stage.pk}))
-        assert path(page) == (reverse("judging:declare", kwargs={"stage_id": stage.pk}))
-        if judge == judges[0]:
-            e2e.shot(page, "06-judge-declaration")
-        page.check("#id_confirm_complete")
-        page.check("#id_sign_pledge")
-        submit_form(page, "form:has(#id_sign_pledge) button[type=submit]")
-        declaration = ConflictDeclaration.objects.get(stage=stage, judge=judge)
-        assert declaration.no_conflicts is True
-        assert declaration.pledge_signed_at is not None
-        page.goto(
-            e2e.url
-            + reverse("judging:sheet", kwargs={"stage_id": stage.pk, "proposal_id": proposal.pk})
-        )
-        for criterion, value in zip(criteria, values, strict=True):
-            page.fill(f"input[name=score_{criterion.pk}]", str(value))
-        page.fill("textarea[name=overall_comment]", "Bermanfaat bagi warga.")
-        if judge == judges[0]:
-            e2e.shot(page, "07-score-sheet")
-        submit_form(page, "#score-sheet button[name=submit]")
-        sheet = ScoreSheet.objects.get(assignment__stage=stage, assignment__judge=judge)
-        assert sheet.submitted_at is not None
-        assert sheet.total == 6 * values[0] + 4 * values[1]
 
-    # --- The organiser closes the stage and confirms the shortlist (services) ------------------
+def judge_signs_and_scores(e2e, stage, criteria, proposal, judge, values, *, shots):
+    """A judge signs the pledge and submits the sheet in the browser; `shots` takes the
+    screenshots of the declaration and the sheet."""
+    page = e2e.page()
+    e2e.login(page, judge.username)
+    page.goto(e2e.url + reverse("judging:judge_stage", kwargs={"stage_id": stage.pk}))
+    assert path(page) == (reverse("judging:declare", kwargs={"stage_id": stage.pk}))
+    if shots:
+        e2e.shot(page, "06-judge-declaration")
+    page.check("#id_confirm_complete")
+    page.check("#id_sign_pledge")
+    submit_form(page, "form:has(#id_sign_pledge) button[type=submit]")
+    declaration = ConflictDeclaration.objects.get(stage=stage, judge=judge)
+    assert declaration.no_conflicts is True
+    assert declaration.pledge_signed_at is not None
+    page.goto(
+        e2e.url
+        + reverse("judging:sheet", kwargs={"stage_id": stage.pk, "proposal_id": proposal.pk})
+    )
+    for criterion, value in zip(criteria, values, strict=True):
+        page.fill(f"input[name=score_{criterion.pk}]", str(value))
+    page.fill("textarea[name=overall_comment]", "Bermanfaat bagi warga.")
+    if shots:
+        e2e.shot(page, "07-score-sheet")
+    submit_form(page, "#score-sheet button[name=submit]")
+    sheet = ScoreSheet.objects.get(assignment__stage=stage, assignment__judge=judge)
+    assert sheet.submitted_at is not None
+    assert sheet.total == 6 * values[0] + 4 * values[1]
+
+
+def organiser_closes_and_shortlists(stage, track, proposal, organiser):
+    """The organiser closes the stage and confirms the shortlist (services)."""
     close_stage(stage, by=organiser)
     result = StageResult.objects.get(stage=stage, proposal=proposal)
     assert result.judges_counted == 2
@@ -223,7 +256,9 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     result.refresh_from_db()
     assert result.decision == "shortlisted"
 
-    # --- A visitor sees it on the public results page once the edition is published -----------
+
+def visitor_sees_the_public_results(e2e, edition):
+    """A visitor sees the proposal on the public results page once the edition is published."""
     visitor = e2e.page()
     results_url = e2e.url + reverse("public:results", kwargs={"slug": edition.slug})
     assert visitor.goto(results_url).status == 404

@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # Set by the browser tests' fixtures while they run; never part of a production environment.
 TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+# The test run's own settings module is kiks.settings_test; production runs kiks.settings.
+PRODUCTION_SETTINGS = {"DJANGO_SETTINGS_MODULE": "kiks.settings"}
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x7!Qm2#pL9vR4$wT8zK1&nB6^cY3*hF5(jD0)gS-aE+uI=oP_lMrVtXbNqWe",
@@ -20,14 +22,15 @@ PRODUCTION_ENV = {
 
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    # A child process without pytest's marker, so settings behave as in production.
+    # A child process on the production settings, without the test run's debug flag, key and
+    # database.
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DATABASE_URL", *TEST_ONLY_ENV}
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", *TEST_ONLY_ENV}
     }
     base.update(env)
-    base["DJANGO_SETTINGS_MODULE"] = "kiks.settings"
+    base.update(PRODUCTION_SETTINGS)
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -87,8 +90,9 @@ def test_check_deploy_is_clean_under_production_settings():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", *TEST_ONLY_ENV}},
+            **{k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV},
             **PRODUCTION_ENV,
+            **PRODUCTION_SETTINGS,
         },
         capture_output=True,
         text=True,

@@ -3,13 +3,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
 
+from bench.generate_scale import ScaleError, balanced_judges, generate
 from innovations.enums import AttachmentKind, ProposalStatus
 from innovations.models import Attachment, Edition, Proposal, SectionAnswer
 from judging.enums import SheetStatus
 from judging.models import Assignment, PanelMember, Score, ScoreSheet, Stage, StageResult
-from kiks.management.commands.generate_scale import balanced_judges
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def generated(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    call_command("generate_scale", proposals=30, agencies=5, judges=3, per_proposal=2, stdout=None)
+    generate(proposals=30, agencies=5, judges=3, per_proposal=2)
     return Edition.objects.get(slug="skala-30")
 
 
@@ -65,13 +64,13 @@ def test_stage_is_judged_with_balanced_assignments(generated):
 
 
 def test_second_run_on_the_same_size_is_refused(generated):
-    with pytest.raises(CommandError, match="exists already"):
-        call_command("generate_scale", proposals=30, judges=3, per_proposal=2)
+    with pytest.raises(ScaleError, match="exists already"):
+        generate(proposals=30, judges=3, per_proposal=2)
 
 
 def test_fewer_than_two_judges_per_proposal_is_refused():
-    with pytest.raises(CommandError, match="at least 2 judges"):
-        call_command("generate_scale", proposals=10, judges=3, per_proposal=1)
+    with pytest.raises(ScaleError, match="at least 2 judges"):
+        generate(proposals=10, judges=3, per_proposal=1)
 
 
 @pytest.mark.parametrize(("entries", "per", "judges"), [(30, 2, 3), (100, 5, 37), (7, 5, 5)])

@@ -10,7 +10,7 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 
 from innovations.enums import ProposalStatus
@@ -36,13 +36,6 @@ pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil","x")'
 PAYLOADS = pytest.mark.parametrize("payload", [SCRIPT, FORMULA], ids=["script", "formula"])
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def hostile_proposal(payload, *, edition=None, status=ProposalStatus.DRAFT, public=False):

@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
-from django.utils import translation
 
 from tests.factories import make_user
 from tests.kiks.test_settings import PRODUCTION_ENV, run_python
@@ -19,13 +18,6 @@ from tests.security.scenario import ACTORS, build_scenario
 ROOT = Path(__file__).resolve().parents[2]
 LOGIN = "/accounts/login/"
 PASSWORD = "pw-kiks-test-123"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def _fail(client, username, **extra):

@@ -23,7 +23,6 @@ from decimal import Decimal, InvalidOperation
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -36,13 +35,6 @@ from tests.innovations.utils import answer_texts, editor_data
 from tests.judging.helpers import scenario
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 EXAMPLES = hypothesis_settings(

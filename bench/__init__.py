@@ -1,0 +1,1 @@
+"""Benchmarks and the national-scale data they run on (docs/benchmarks.md)."""
