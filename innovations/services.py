@@ -21,6 +21,7 @@ from agencies.enums import MembershipRole
 from agencies.models import Agency, Membership
 from agencies.permissions import is_organiser
 from audit.services import record_event
+from common.errors import DomainError
 from innovations.checklist import submission_problems
 from innovations.enums import AttachmentKind
 from innovations.enums import ProposalStatus as S
@@ -61,14 +62,9 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 }
 
 
-class WorkflowError(Exception):
-    """A refused move. `messages` lists every reason, in the user's language."""
-
-    def __init__(self, messages):
-        if isinstance(messages, str):
-            messages = [messages]
-        self.messages = list(messages)
-        super().__init__("; ".join(self.messages))
+class WorkflowError(DomainError):
+    """A refused move or edit of a proposal. `messages` lists every reason, in the user's
+    language."""
 
 
 def is_agency_operator(user, agency_id) -> bool:

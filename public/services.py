@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from common.errors import DomainError
 from innovations.models import Proposal
 from public.models import FavouriteVote, FavouriteVoteWindow
 from public.selectors import is_on_ballot
@@ -34,12 +35,12 @@ def confirm_hours() -> int:
     return getattr(settings, "KIKS_VOTE_CONFIRM_HOURS", 48)
 
 
-class VoteError(Exception):
-    """A vote refused, with a message for the visitor."""
+class VoteError(DomainError):
+    """A vote refused, with a message for the visitor (`message`, the one reason)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(message, code=code)
+        self.message = self.messages[0]
 
 
 def normalise_email(email: str) -> str:

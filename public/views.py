@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from agencies.permissions import OrganiserRequiredMixin
+from common.http import client_ip
 from innovations.exports import csv_response
 from innovations.models import Edition
 from public import selectors
@@ -20,7 +21,7 @@ from public.exports import vote_counts, vote_counts_table
 from public.forms import RegistryFilterForm, VoteForm
 from public.models import FavouriteVoteWindow
 from public.services import VoteError, confirm_vote, request_vote, vote_from_token
-from public.throttle import client_ip, take_vote_request
+from public.throttle import take_vote_request
 
 
 def describe(text: str, limit: int = 200) -> str:
