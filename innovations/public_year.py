@@ -9,6 +9,8 @@ that insert proposals in bulk (demo data, generate_scale).
 
 from django.db import connection
 
+from common.cache import bump
+
 REFRESH_SQL = """
 UPDATE innovations_innovation
    SET public_year = (
@@ -39,6 +41,4 @@ def refresh_public_years(*, innovation_ids=None, edition_id=None) -> None:
         params.append(edition_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    from public.cache import bump
-
     bump()  # the registry's order changed (a raw UPDATE sends no signal)

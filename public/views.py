@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from agencies.permissions import OrganiserRequiredMixin
+from common.cache import cached_public_page
 from common.http import client_ip
 from innovations.exports import csv_response
 from innovations.models import Edition
 from public import selectors
-from public.cache import cached_public_page
 from public.exports import vote_counts, vote_counts_table
 from public.forms import RegistryFilterForm, VoteForm
 from public.models import FavouriteVoteWindow
