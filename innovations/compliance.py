@@ -35,7 +35,6 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -51,6 +50,7 @@ from django.utils.translation import gettext as _
 from agencies.enums import AgencyKind, MembershipRole
 from agencies.models import Agency, Membership
 from agencies.permissions import is_organiser
+from common.exports import WIB
 from innovations.enums import COUNTED_STATUSES
 from innovations.enums import ProposalStatus as S
 from innovations.models import (
@@ -59,9 +59,6 @@ from innovations.models import (
     Proposal,
 )
 from innovations.services import WorkflowError
-
-# Western Indonesian Time: every time the organiser's desk shows or exports.
-WIB = ZoneInfo("Asia/Jakarta")
 
 # The per-status counts kept for each row, in the board's column order.
 STATUS_COLUMNS = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.VERIFIED, S.REJECTED)

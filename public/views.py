@@ -13,8 +13,8 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from agencies.permissions import OrganiserRequiredMixin
 from common.cache import cached_public_page
+from common.exports import csv_response
 from common.http import client_ip
-from innovations.exports import csv_response
 from innovations.models import Edition
 from public import selectors
 from public.exports import vote_counts, vote_counts_table
