@@ -38,19 +38,20 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.enums import AgencyKind, MembershipRole
 from agencies.models import Agency, Membership
 from agencies.permissions import is_organiser
 from common.exports import WIB
+from common.mail import send_mail
 from innovations.enums import COUNTED_STATUSES
 from innovations.enums import ProposalStatus as S
 from innovations.models import (
@@ -588,9 +589,9 @@ def send_compliance_reminders(edition: Edition, *, by, agencies=None, now=None) 
 
     Side effects: locks the edition row (two organisers clicking at once send one after the
     other), creates one ComplianceReminder per reminded agency (who, when, to whom), and after
-    commit sends one e-mail per agency to its operators, in Indonesian, naming the deadline in
-    WIB. Raises PermissionDenied for non-organisers and WorkflowError when the submission window
-    has closed or a chosen agency cannot be reminded; nothing is sent then.
+    commit sends one e-mail per agency to its operators (common.mail), in Indonesian, naming the
+    deadline in WIB. Raises PermissionDenied for non-organisers and WorkflowError when the
+    submission window has closed or a chosen agency cannot be reminded; nothing is sent then.
     """
     if not is_organiser(by):
         raise PermissionDenied(_("Only the organiser (Bagian Organisasi) may do this."))
@@ -648,26 +649,32 @@ def send_compliance_reminders(edition: Edition, *, by, agencies=None, now=None) 
         )
         for row in reminded
     )
-    messages = [_reminder_message(edition, row, emails[row.agency.pk]) for row in reminded]
-    if messages:
-        transaction.on_commit(lambda: get_connection().send_messages(messages))
+    for row in reminded:
+        _send_reminder(edition, row, emails[row.agency.pk])
     return ReminderResult(sent=reminders, unreachable=unreachable)
 
 
-def _reminder_message(edition: Edition, row: AgencyRow, recipients: list[str]) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "edition": edition,
-            "agency": row.agency,
-            "row": row,
-            "deadline": deadline_wib(edition),
-            "site_name": settings.KIKS_SITE_NAME,
-            "government_name": settings.KIKS_GOVERNMENT_NAME,
-        }
-        subject = _("[%(site)s] Reminder: %(agency)s has not submitted to %(edition)s yet") % {
+def _send_reminder(edition: Edition, row: AgencyRow, recipients: list[str]) -> None:
+    """One agency's reminder, in the site's language, sent after commit (common.mail)."""
+    send_mail(
+        to=recipients,
+        # The site's name is part of this subject's msgid: no second prefix.
+        subject=gettext_lazy(
+            "[%(site)s] Reminder: %(agency)s has not submitted to %(edition)s yet"
+        ),
+        subject_params={
             "site": settings.KIKS_SITE_NAME,
             "agency": row.agency.name,
             "edition": edition.name,
-        }
-        body = render_to_string("innovations/organiser/email/compliance_reminder.txt", context)
-    return EmailMessage(subject, body, None, recipients)
+        },
+        prefix=False,
+        template="innovations/organiser/email/compliance_reminder.txt",
+        context={
+            "edition": edition,
+            "agency": row.agency,
+            "row": row,
+            # Month names in the mail's language: formatted when the mail is rendered.
+            "deadline": lazy(deadline_wib, str)(edition),
+            "government_name": settings.KIKS_GOVERNMENT_NAME,
+        },
+    )

@@ -1,20 +1,17 @@
 """Writes of the innovations app. The proposal workflow has one entry: `transition_proposal`."""
 
 import io
-import logging
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from PIL import Image, ImageOps
 
 from agencies.enums import MembershipRole
@@ -22,6 +19,7 @@ from agencies.models import Agency, Membership
 from agencies.permissions import is_organiser
 from audit.services import record_event
 from common.errors import DomainError
+from common.mail import send_mail
 from innovations.checklist import submission_problems
 from innovations.enums import AttachmentKind
 from innovations.enums import ProposalStatus as S
@@ -34,8 +32,6 @@ from innovations.models import (
 )
 from innovations.public_year import refresh_public_years
 from innovations.validators import check_upload, count_words
-
-logger = logging.getLogger(__name__)
 
 AGENCY = "agency"
 ORGANISER = "organiser"
@@ -251,30 +247,28 @@ def operator_emails(agency_id) -> list[str]:
 
 
 def notify_agency_of_status(proposal: Proposal, previous: str, note: str) -> None:
-    """E-mail the agency's operators about a status change, in Indonesian."""
-    recipients = operator_emails(proposal.agency_id)
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "proposal": proposal,
-            "previous": S(previous).label,
-            "current": proposal.get_status_display(),
-            "note": note,
-            "site_name": settings.KIKS_SITE_NAME,
-        }
-        subject = _("[%(site)s] %(innovation)s: %(status)s") % {
+    """E-mail the agency's operators about a status change, in the site's language.
+
+    Runs after the move committed; a failing mail server is logged by common.mail, the move
+    stands."""
+    send_mail(
+        to=operator_emails(proposal.agency_id),
+        # The site's name is part of this subject's msgid: no second prefix.
+        subject=gettext_lazy("[%(site)s] %(innovation)s: %(status)s"),
+        subject_params={
             "site": settings.KIKS_SITE_NAME,
             "innovation": proposal.innovation.acronym,
-            "status": proposal.get_status_display(),
-        }
-        body = render_to_string("innovations/email/status_changed.txt", context)
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:
-        # Runs after commit: the move stands, and a mail server that is down must not turn the
-        # operator's successful submission into an error page. The log keeps the trace.
-        logger.exception("Could not e-mail %s about proposal %s", recipients, proposal.pk)
+            "status": S(proposal.status).label,
+        },
+        prefix=False,
+        template="innovations/email/status_changed.txt",
+        context={
+            "proposal": proposal,
+            "previous": S(previous).label,
+            "current": S(proposal.status).label,
+            "note": note,
+        },
+    )
 
 
 @transaction.atomic
