@@ -311,6 +311,19 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status__in=EDITABLE_STATUSES)
 
 
+def public_proposal_q(prefix: str = "") -> Q:
+    """The definition of a public proposal (a published innovation's entry): verified, in a
+    published edition. A condition on Proposal, or on a relation to it (e.g. prefix="proposal__"
+    for Attachment). `public.selectors.public_proposals()` is the queryset form;
+    `innovations.public_year` keeps `Innovation.public_year` in step with it."""
+    return Q(
+        **{
+            f"{prefix}edition__is_published": True,
+            f"{prefix}status": ProposalStatus.VERIFIED,
+        }
+    )
+
+
 class Proposal(models.Model):
     """One innovation entered in one edition and track.
 

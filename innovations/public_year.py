@@ -1,5 +1,5 @@
 """Innovation.public_year: the newest published edition in which the innovation has a verified
-proposal, kept in step with the definition of "public" in public.selectors.public_proposal_q
+proposal, kept in step with the definition of "public" in innovations.models.public_proposal_q
 (verified, edition published). tests/public/test_public_year.py checks the two agree.
 
 Written by the one service that changes a proposal's status (innovations.services

@@ -22,8 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from innovations.enums import AttachmentKind, ProposalStatus
-from innovations.models import Attachment, Edition, Innovation, Proposal, SectionAnswer, Track
+from innovations.enums import AttachmentKind
+from innovations.models import (
+    Attachment,
+    Edition,
+    Innovation,
+    Proposal,
+    SectionAnswer,
+    Track,
+    public_proposal_q,
+)
 from judging.enums import AwardKind, Decision, StageKind
 from judging.final_selectors import public_award_q
 from judging.models import Award, FinalEntry, FinalResult, Shortlist, Stage, StageResult
@@ -33,17 +41,6 @@ REGISTRY_PAGE_SIZE = 24
 RESULT_SHORTLISTED = "shortlisted"
 # The registry's "result" filter: shortlisted, or one kind of award (judging.enums.AwardKind).
 RESULT_CHOICES = [RESULT_SHORTLISTED, *AwardKind.values]
-
-
-def public_proposal_q(prefix: str = "") -> Q:
-    """The definition of a public proposal, as a condition on Proposal (or on a relation to it,
-    e.g. prefix="proposal__" for Attachment). `public_proposals()` is the queryset form."""
-    return Q(
-        **{
-            f"{prefix}edition__is_published": True,
-            f"{prefix}status": ProposalStatus.VERIFIED,
-        }
-    )
 
 
 def public_proposals() -> QuerySet[Proposal]:
