@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "judging",
     "public",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [

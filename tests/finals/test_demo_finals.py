@@ -1,7 +1,7 @@
 import pytest
 
-from agencies import demo as agencies_demo
-from innovations import demo as innovations_demo
+from demo import agencies as agencies_demo
+from demo import innovations as innovations_demo
 from judging import demo
 from judging.enums import AwardKind
 from judging.models import (

@@ -1,11 +1,15 @@
+"""`manage.py load_demo`: every app's demo data in turn; idempotent."""
+
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-# Each app owns its demo data; later apps build on earlier ones.
-DEMO_MODULES = ["agencies.demo", "innovations.demo", "judging.demo", "public.demo"]
+from innovations.public_year import refresh_public_years
+
+# One loader per app, in the order the apps build on each other (judging's still lives in judging).
+DEMO_MODULES = ["demo.agencies", "demo.innovations", "judging.demo", "demo.public"]
 
 
 class Command(BaseCommand):
@@ -30,8 +34,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Loading {name} ...")
             import_module(name).load(stdout=self.stdout)
         # Proposals were written directly (not through the workflow): the registry's order.
-        from innovations.public_year import refresh_public_years
-
         refresh_public_years()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Password of every demo account: demo-kiks-2021")
