@@ -3,8 +3,9 @@ proposal, kept in step with the definition of "public" in innovations.models.pub
 (verified, edition published). tests/public/test_public_year.py checks the two agree.
 
 Written by the one service that changes a proposal's status (innovations.services
-.transition_proposal), by Edition.save when an edition's publication changes, and by the loaders
-that insert proposals in bulk (demo data, generate_scale).
+.transition_proposal), by the one that saves an edition (innovations.services.save_edition, when
+its publication changes), and by the loaders that insert proposals in bulk (demo data,
+generate_scale).
 """
 
 from django.db import connection

@@ -25,6 +25,7 @@ from innovations.enums import AttachmentKind
 from innovations.enums import ProposalStatus as S
 from innovations.models import (
     Attachment,
+    Edition,
     Innovation,
     Proposal,
     ProposalStatusChange,
@@ -300,6 +301,29 @@ def add_default_sections(edition) -> int:
         )
     )
     return len(KIPP_2023_SECTIONS)
+
+
+@transaction.atomic
+def save_edition(edition: Edition, *, update_fields=None) -> Edition:
+    """Save an edition (the admin's form): the one way an edition's publication changes.
+
+    Side effects: locks and saves the edition row (`update_fields` as for Model.save); when
+    `is_published` changed, recomputes `Innovation.public_year` of the innovations entered in it
+    (innovations.public_year, which also renews the cached public pages). A new edition has no
+    proposals yet: nothing to recompute.
+    """
+    was_published = (
+        Edition.objects.select_for_update()
+        .filter(pk=edition.pk)
+        .values_list("is_published", flat=True)
+        .first()
+        if edition.pk
+        else None
+    )
+    edition.save(update_fields=update_fields)
+    if was_published is not None and was_published != edition.is_published:
+        refresh_public_years(edition_id=edition.pk)
+    return edition
 
 
 # --- The agency's side: innovations, drafts, attachments -----------------------------------------
