@@ -17,7 +17,7 @@ from PIL import Image, ImageOps
 from agencies.enums import MembershipRole
 from agencies.models import Agency, Membership
 from agencies.permissions import is_organiser
-from audit.services import record_event
+from audit.services import record
 from common.errors import DomainError
 from common.mail import send_mail
 from innovations.checklist import submission_problems
@@ -129,8 +129,8 @@ def transition_proposal(
 
     Checks the TRANSITIONS table, who is acting, the note, and on submission every guard of the
     checklist plus the agency's cap. Side effects: locks the proposal row (and the agency row for
-    a capped submission), saves the status fields, writes a ProposalStatusChange and an audit
-    event ("proposal.status"), and after commit
+    a capped submission), saves the status fields, writes a ProposalStatusChange and its audit
+    event ("proposal.status", through audit.services.record), and after commit
     e-mails the agency's operators when the move says so.
 
     `expected_status` is the status the actor saw (default: the instance's); if the row changed
@@ -192,16 +192,16 @@ def transition_proposal(
     locked.save(update_fields=fields)
     if S.VERIFIED in (previous, to):
         refresh_public_years(innovation_ids=[locked.innovation_id])
-    ProposalStatusChange.objects.create(
-        proposal=locked, from_status=previous, to_status=to, by=by, at=now, note=note
-    )
-    record_event(
+    record(
         "proposal.status",
         locked,
         by=by,
         before={"status": previous},
         after={"status": to},
         note=note,
+        history=ProposalStatusChange(
+            proposal=locked, from_status=previous, to_status=to, by=by, at=now, note=note
+        ),
     )
     if move.notify_agency:
         transaction.on_commit(lambda: notify_agency_of_status(locked, previous, note))
@@ -419,13 +419,20 @@ def create_innovation(agency, *, by, sdgs, **fields) -> Innovation:
 
 def _record_creation(proposal: Proposal, *, by, note: str = "") -> None:
     # The history starts with the draft: who created it (and from what), before any status move.
-    ProposalStatusChange.objects.create(
-        proposal=proposal,
-        from_status="",
-        to_status=S.DRAFT,
+    record(
+        "proposal.create",
+        proposal,
         by=by,
-        at=proposal.created_at,
+        after={"status": S.DRAFT},
         note=note,
+        history=ProposalStatusChange(
+            proposal=proposal,
+            from_status="",
+            to_status=S.DRAFT,
+            by=by,
+            at=proposal.created_at,
+            note=note,
+        ),
     )
 
 
@@ -451,8 +458,9 @@ def create_proposal(
     one (`agency` and `new_innovation`: a dict of innovation fields with "sdgs").
 
     Side effects: may create an Innovation; creates the Proposal (draft) and the first row of its
-    history. Raises WorkflowError when the edition is not open, the track is not the edition's,
-    the innovation is already entered, or `by` is not an operator of the agency.
+    history with its audit event ("proposal.create"). Raises WorkflowError when the edition is
+    not open, the track is not the edition's, the innovation is already entered, or `by` is not
+    an operator of the agency.
     """
     now = now or timezone.now()
     if innovation is None:
@@ -704,7 +712,8 @@ def copy_proposal(source: Proposal, *, edition, track, by, now=None) -> Proposal
     Answers are matched by section key (sections the new edition lacks are left out), the video
     link is kept, and every attachment is copied (a document's section matched by key too).
     Side effects: creates the Proposal (draft, `copied_from` = source), its answers, copies of the
-    files through the storage API and their Attachment rows, and the first history row.
+    files through the storage API and their Attachment rows, and the first history row with its
+    audit event ("proposal.create").
     Raises WorkflowError when the edition is not open or not later than the source's, the track
     is not the edition's, the innovation is already entered, or `by` is not an operator of the
     agency.

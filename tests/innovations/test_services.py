@@ -219,3 +219,42 @@ def test_copy_refuses_another_agency(agency):
         )
 
     assert Proposal.objects.filter(edition=edition).count() == 0
+
+
+def test_creating_and_copying_write_the_first_history_row_and_its_audit_event(agency, operator):
+    from audit.models import AuditEvent
+    from innovations.models import ProposalStatusChange
+
+    earlier = make_edition(
+        open_now=False, year=2021, name="KIKS 2021", slug="kiks-2021", is_published=True
+    )
+    source = make_proposal(earlier, agency=agency)
+    edition = make_edition()
+    created = create_proposal(
+        edition=edition,
+        track=make_track(edition, "Umum"),
+        innovation=make_innovation(agency),
+        by=operator,
+    )
+    copy = copy_proposal(source, edition=edition, track=created.track, by=operator)
+
+    history = list(
+        ProposalStatusChange.objects.filter(proposal__in=[created, copy])
+        .order_by("id")
+        .values_list("proposal_id", "from_status", "to_status", "by", "note")
+    )
+    assert history == [
+        (created.pk, "", S.DRAFT, operator.pk, ""),
+        (copy.pk, "", S.DRAFT, operator.pk, "Copied from KIKS 2021."),
+    ]
+    events = list(
+        AuditEvent.objects.order_by("id").values_list(
+            "action", "object_type", "object_id", "actor", "after", "note"
+        )
+    )
+    assert events == [
+        ("proposal.create", "innovations.proposal", str(created.pk), operator.pk,
+         {"status": "draft"}, ""),
+        ("proposal.create", "innovations.proposal", str(copy.pk), operator.pk,
+         {"status": "draft"}, "Copied from KIKS 2021."),
+    ]  # fmt: skip
