@@ -258,3 +258,48 @@ def test_creating_and_copying_write_the_first_history_row_and_its_audit_event(ag
         ("proposal.create", "innovations.proposal", str(copy.pk), operator.pk,
          {"status": "draft"}, "Copied from KIKS 2021."),
     ]  # fmt: skip
+
+
+def test_editor_edits_keep_the_draft_when_the_file_is_refused_and_then_do_not_submit(
+    agency, operator
+):
+    from innovations.services import save_proposal_edits
+    from tests.factories import uploaded
+
+    proposal = make_proposal(make_edition(), agency=agency)
+    files = proposal.attachments.count()
+    upload = {"kind": "photo", "uploaded_file": uploaded("foto.jpg", b"not a photo"),
+              "section": None, "caption": ""}  # fmt: skip
+
+    outcome = save_proposal_edits(
+        proposal,
+        by=operator,
+        draft={"answers": {"ringkasan": "Teks baru yang diketik."}},
+        upload=upload,
+        submit=True,
+    )
+
+    assert (outcome.attached, outcome.submitted, outcome.submit_errors) == (None, False, [])
+    assert len(outcome.upload_errors) == 1
+    assert answer_texts(proposal)["ringkasan"] == "Teks baru yang diketik."
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.attachments.count()) == (S.DRAFT, files)
+
+
+def test_editor_edits_submit_after_saving(agency, operator):
+    from innovations.services import save_proposal_edits
+
+    proposal = make_proposal(make_edition(), agency=agency)
+
+    outcome = save_proposal_edits(proposal, by=operator, draft={"video_url": ""}, submit=True)
+
+    assert (outcome.submitted, outcome.submit_errors) == (
+        False,
+        ["Give a link to the innovation's video (an http or https address)."],
+    )
+    assert Proposal.objects.get(pk=proposal.pk).status == S.DRAFT
+    outcome = save_proposal_edits(
+        proposal, by=operator, draft={"video_url": "https://video.example/kiks"}, submit=True
+    )
+    assert (outcome.submitted, outcome.submit_errors) == (True, [])
+    assert Proposal.objects.get(pk=proposal.pk).status == S.SUBMITTED
