@@ -31,11 +31,11 @@ from innovations.forms import (
     ProposalDraftForm,
     WithdrawForm,
 )
-from innovations.models import Edition
 from innovations.selectors import (
     attachments_visible_to,
     for_display,
     open_edition,
+    operator_editions,
     operator_proposals,
     operator_summary,
     proposal_body,
@@ -128,9 +128,7 @@ class ProposalListView(OperatorRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["editions"] = Edition.objects.filter(
-            proposals__in=operator_proposals(self.request.user)
-        ).distinct()
+        context["editions"] = operator_editions(self.request.user)
         context["selected_edition"] = self.request.GET.get("edition", "")
         return context
 

@@ -68,6 +68,8 @@ from public.selectors.results import (
     public_awards,
     published_final,
     shortlisted_ids,
+    vote_window,
+    vote_windows,
 )
 
 __all__ = [
@@ -117,4 +119,6 @@ __all__ = [
     "registry_choices",
     "shortlisted_ids",
     "timeline",
+    "vote_window",
+    "vote_windows",
 ]

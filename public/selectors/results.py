@@ -16,6 +16,7 @@ from innovations.models import (
 from judging.enums import Decision
 from judging.final_selectors import public_award_q
 from judging.models import Award, FinalEntry, FinalResult, Shortlist, StageResult
+from public.models import FavouriteVoteWindow
 from public.selectors.entries import public_editions, public_proposals
 
 
@@ -147,6 +148,16 @@ def is_on_ballot(proposal: Proposal) -> bool:
         if item.track.pk == proposal.track_id
         for entry in item.entries
     )
+
+
+def vote_window(edition: Edition) -> FavouriteVoteWindow | None:
+    """The edition's favourite vote if the organiser enabled it (open, closed or not yet open)."""
+    return FavouriteVoteWindow.objects.filter(edition=edition, enabled=True).first()
+
+
+def vote_windows() -> list[FavouriteVoteWindow]:
+    """Every favourite vote, newest first, with its edition: the organiser's counts page."""
+    return list(FavouriteVoteWindow.objects.select_related("edition").order_by("-opens_at"))
 
 
 def latest_results() -> tuple[Edition | None, list[TrackResults]]:
