@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Membership
-from audit.services import record_event
+from audit.services import record
 
 User = get_user_model()
 
@@ -37,7 +37,7 @@ class RoleAuditMixin:
         for user in User.objects.filter(pk__in=after).order_by("pk"):
             old, new = before.get(user.pk, {}), after[user.pk]
             if old != new:
-                record_event("user.roles", user, by=request.user, before=old, after=new)
+                record("user.roles", user, by=request.user, before=old, after=new)
 
     @staticmethod
     def _inline_user_ids(formsets) -> set:

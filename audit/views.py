@@ -1,16 +1,21 @@
 from urllib.parse import urlencode
 
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.views.generic import ListView
 
-from agencies.permissions import OrganiserRequiredMixin
 from audit.forms import AuditFilterForm
 from audit.selectors import audit_events, changes_of, known_actions, known_object_types
 
 
-class AuditLogView(OrganiserRequiredMixin, ListView):
+class AuditLogView(PermissionRequiredMixin, ListView):
     """The append-only audit log for the organiser: filter by action, object type, actor and
-    dates (WIB), 50 events a page. Read only: nothing here writes."""
+    dates (WIB), 50 events a page. Read only: nothing here writes.
 
+    Whoever may view audit events (the organiser group, superusers); anonymous visitors go to
+    the login page, anyone else gets 403.
+    """
+
+    permission_required = "audit.view_auditevent"
     template_name = "audit/event_list.html"
     context_object_name = "events"
     paginate_by = 50

@@ -32,7 +32,7 @@ from innovations.models import (
     Track,
 )
 from innovations.review import DECISIONS, BulkNoteForm, DecisionForm, apply_decision, attachment_url
-from innovations.services import WorkflowError, add_default_sections
+from innovations.services import WorkflowError, add_default_sections, save_edition
 
 
 class ReadOnlyAdminMixin:
@@ -131,6 +131,10 @@ class EditionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("proposals"), ordering="_proposal_count")
     def proposal_count(self, obj):
         return obj._proposal_count
+
+    def save_model(self, request, obj, form, change):
+        # Publishing or withdrawing an edition reorders the public registry: the service does it.
+        save_edition(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -37,7 +37,9 @@ class EditionQuerySet(models.QuerySet):
 
 
 class Edition(models.Model):
-    """One year's competition, e.g. "KIKS 2021"."""
+    """One year's competition, e.g. "KIKS 2021". Saved through
+    `innovations.services.save_edition`, which keeps the registry's order in step when the
+    edition is published or withdrawn from the public portal."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=120, unique=True)
@@ -92,18 +94,6 @@ class Edition(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        was_published = (
-            Edition.objects.filter(pk=self.pk).values_list("is_published", flat=True).first()
-            if self.pk
-            else None
-        )
-        super().save(*args, **kwargs)
-        if was_published is not None and was_published != self.is_published:
-            from innovations.public_year import refresh_public_years
-
-            refresh_public_years(edition_id=self.pk)
 
     def is_open_for_submission(self, now=None) -> bool:
         now = now or timezone.now()
@@ -309,6 +299,19 @@ class ProposalQuerySet(models.QuerySet):
     def editable_by_agency(self):
         """Drafts and proposals sent back: the only ones the agency may change."""
         return self.filter(status__in=EDITABLE_STATUSES)
+
+
+def public_proposal_q(prefix: str = "") -> Q:
+    """The definition of a public proposal (a published innovation's entry): verified, in a
+    published edition. A condition on Proposal, or on a relation to it (e.g. prefix="proposal__"
+    for Attachment). `public.selectors.public_proposals()` is the queryset form;
+    `innovations.public_year` keeps `Innovation.public_year` in step with it."""
+    return Q(
+        **{
+            f"{prefix}edition__is_published": True,
+            f"{prefix}status": ProposalStatus.VERIFIED,
+        }
+    )
 
 
 class Proposal(models.Model):

@@ -1,13 +1,16 @@
 """Innovation.public_year: the newest published edition in which the innovation has a verified
-proposal, kept in step with the definition of "public" in public.selectors.public_proposal_q
+proposal, kept in step with the definition of "public" in innovations.models.public_proposal_q
 (verified, edition published). tests/public/test_public_year.py checks the two agree.
 
 Written by the one service that changes a proposal's status (innovations.services
-.transition_proposal), by Edition.save when an edition's publication changes, and by the loaders
-that insert proposals in bulk (demo data, generate_scale).
+.transition_proposal), by the one that saves an edition (innovations.services.save_edition, when
+its publication changes), and by the loaders that insert proposals in bulk (demo data,
+generate_scale).
 """
 
 from django.db import connection
+
+from common.cache import bump
 
 REFRESH_SQL = """
 UPDATE innovations_innovation
@@ -39,6 +42,4 @@ def refresh_public_years(*, innovation_ids=None, edition_id=None) -> None:
         params.append(edition_id)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    from public.cache import bump
-
     bump()  # the registry's order changed (a raw UPDATE sends no signal)

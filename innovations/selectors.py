@@ -57,6 +57,11 @@ def operator_proposals(user) -> QuerySet[Proposal]:
     return proposals_visible_to(user).filter(agency__in=operator_agencies(user).values("pk"))
 
 
+def operator_editions(user) -> QuerySet[Edition]:
+    """The editions in which the user's own agencies have proposals (the list's filter)."""
+    return Edition.objects.filter(proposals__in=operator_proposals(user)).distinct()
+
+
 # --- Attachments -----------------------------------------------------------------------------
 
 AttachmentScope = Callable[[object], Q | None]

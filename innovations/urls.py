@@ -5,5 +5,4 @@ app_name = "innovations"
 urlpatterns = [
     path("", include("innovations.urls_operator")),
     path("", include("innovations.urls_organiser")),
-    path("", include("innovations.urls_public")),
 ]

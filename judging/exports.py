@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from innovations.exports import EXPORT_LANGUAGE, XLSX_CONTENT_TYPE, escape_cell, wib
+from common.exports import EXPORT_LANGUAGE, XLSX_CONTENT_TYPE, escape_cell, wib
 from judging.enums import SheetStatus
 from judging.models import Conflict, Criterion, FinalResult, ScoreSheet, Stage
 from judging.selectors import final_rows, ranking_rows

@@ -73,11 +73,13 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "kiks",
+    "common",
     "agencies",
     "innovations",
     "judging",
     "public",
     "audit",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -165,7 +167,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 def axes_client_ip(request):
     """The vote throttle's rule for the client address; None when unknown (axes stores it in an
     IP address column, which refuses the throttle's "unknown")."""
-    from public.throttle import client_ip
+    from common.http import client_ip
 
     address = client_ip(request)
     return None if address == "unknown" else address

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from innovations.exports import csv_response
+from common.exports import csv_response
 from public.exports import vote_counts_table
 from public.models import Announcement, FavouriteVote, FavouriteVoteWindow
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from innovations.exports import EXPORT_LANGUAGE, Table
+from common.exports import EXPORT_LANGUAGE, Table
 from innovations.models import Proposal
 from public.models import FavouriteVote
 from public.selectors import ballot

@@ -13,14 +13,15 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from common.errors import DomainError
+from common.mail import send_mail
 from innovations.models import Proposal
 from public.models import FavouriteVote, FavouriteVoteWindow
 from public.selectors import is_on_ballot
@@ -34,12 +35,12 @@ def confirm_hours() -> int:
     return getattr(settings, "KIKS_VOTE_CONFIRM_HOURS", 48)
 
 
-class VoteError(Exception):
-    """A vote refused, with a message for the visitor."""
+class VoteError(DomainError):
+    """A vote refused, with a message for the visitor (`message`, the one reason)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(message, code=code)
+        self.message = self.messages[0]
 
 
 def normalise_email(email: str) -> str:
@@ -107,9 +108,10 @@ def request_vote(
     its track's confirmed shortlist.
     Side effects: creates an unconfirmed FavouriteVote (track, proposal, keyed hash of the
     address) and, after commit, mails the confirmation link (valid `confirm_hours()` hours) to
-    the address, which is then forgotten. When the address already has a confirmed vote in this
-    track, no row is created and the mail says so instead; the page answers the same either way,
-    so the page never tells anyone whether an address has voted. Returns the vote or None.
+    the address in the visitor's language, which is then forgotten. When the address already
+    has a confirmed vote in this track, no row is created and the mail says so instead; the page
+    answers the same either way, so the page never tells anyone whether an address has voted.
+    Returns the vote or None.
     `site_url` is the portal's address ("https://kiks.example/"), for the link.
     """
     now = now or timezone.now()
@@ -126,12 +128,12 @@ def request_vote(
         "edition": proposal.edition,
         "window": window,
         "hours": confirm_hours(),
-        "site_name": settings.KIKS_SITE_NAME,
     }
     if _has_confirmed_vote(proposal.track_id, fingerprint):
         vote = None
-        subject = _("You have already voted in %(track)s") % {"track": proposal.track.name}
-        body = render_to_string("public/email/vote_already_counted.txt", context)
+        subject = gettext_lazy("You have already voted in %(track)s")
+        subject_params = {"track": proposal.track.name}
+        template = "public/email/vote_already_counted.txt"
     else:
         vote = FavouriteVote.objects.create(
             track=proposal.track, proposal=proposal, voter_hash=fingerprint, created_at=now
@@ -139,12 +141,18 @@ def request_vote(
         context["confirm_url"] = site_url.rstrip("/") + reverse(
             "public:vote_confirm", kwargs={"token": make_token(vote)}
         )
-        subject = _("Confirm your favourite vote for %(acronym)s") % {
-            "acronym": proposal.innovation.acronym
-        }
-        body = render_to_string("public/email/vote_confirm.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)
+        subject = gettext_lazy("Confirm your favourite vote for %(acronym)s")
+        subject_params = {"acronym": proposal.innovation.acronym}
+        template = "public/email/vote_confirm.txt"
+    # In the visitor's language (the page they voted on), without the site prefix.
+    send_mail(
+        to=[email],
+        subject=subject,
+        subject_params=subject_params,
+        prefix=False,
+        template=template,
+        context=context,
+        language=translation.get_language(),
     )
     return vote
 

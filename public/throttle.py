@@ -12,18 +12,6 @@ def requests_per_hour() -> int:
     return getattr(settings, "KIKS_VOTE_REQUESTS_PER_HOUR", 10)
 
 
-def client_ip(request) -> str:
-    """The visitor's address. Behind the reverse proxy (BEHIND_PROXY, which sets
-    SECURE_PROXY_SSL_HEADER) it is the last X-Forwarded-For entry, the one our proxy added;
-    anything before it is what the client claimed and is ignored."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _key(ip: str, now) -> str:
     return f"public:vote-requests:{ip}:{int(now.timestamp()) // WINDOW_SECONDS}"
 

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from agencies.permissions import OrganiserRequiredMixin
-from innovations.exports import csv_response
+from common.cache import cached_public_page
+from common.exports import csv_response
+from common.http import client_ip
 from innovations.models import Edition
 from public import selectors
-from public.cache import cached_public_page
 from public.exports import vote_counts, vote_counts_table
 from public.forms import RegistryFilterForm, VoteForm
-from public.models import FavouriteVoteWindow
 from public.services import VoteError, confirm_vote, request_vote, vote_from_token
-from public.throttle import client_ip, take_vote_request
+from public.throttle import take_vote_request
 
 
 def describe(text: str, limit: int = 200) -> str:
@@ -206,9 +206,7 @@ class ResultsView(MetaMixin, DetailView):
         context["tracks"] = self.tracks
         context["final_result"] = final_result
         context["has_results"] = selectors.has_results(self.tracks)
-        context["vote_window"] = FavouriteVoteWindow.objects.filter(
-            edition=self.object, enabled=True
-        ).first()
+        context["vote_window"] = selectors.vote_window(self.object)
         return context
 
     def get_meta(self):
@@ -251,7 +249,7 @@ class VoteView(MetaMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         self.edition = get_object_or_404(selectors.public_editions(), slug=kwargs["slug"])
-        self.window = FavouriteVoteWindow.objects.filter(edition=self.edition, enabled=True).first()
+        self.window = selectors.vote_window(self.edition)
         if self.window is None:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
@@ -362,7 +360,7 @@ class VoteCountsView(OrganiserRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        windows = list(FavouriteVoteWindow.objects.select_related("edition").order_by("-opens_at"))
+        windows = selectors.vote_windows()
         slug = self.request.GET.get("edisi")
         window = next((w for w in windows if w.edition.slug == slug), None) if slug else None
         if slug and window is None:

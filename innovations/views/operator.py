@@ -31,11 +31,11 @@ from innovations.forms import (
     ProposalDraftForm,
     WithdrawForm,
 )
-from innovations.models import Edition
 from innovations.selectors import (
     attachments_visible_to,
     for_display,
     open_edition,
+    operator_editions,
     operator_proposals,
     operator_summary,
     proposal_body,
@@ -44,12 +44,10 @@ from innovations.selectors import (
 from innovations.services import (
     TRANSITIONS,
     WorkflowError,
-    add_attachment,
     copy_proposal,
     create_proposal,
     is_agency_operator,
-    remove_attachment,
-    save_proposal_draft,
+    save_proposal_edits,
     submit_proposal,
     withdraw_proposal,
 )
@@ -130,9 +128,7 @@ class ProposalListView(OperatorRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["editions"] = Edition.objects.filter(
-            proposals__in=operator_proposals(self.request.user)
-        ).distinct()
+        context["editions"] = operator_editions(self.request.user)
         context["selected_edition"] = self.request.GET.get("edition", "")
         return context
 
@@ -303,8 +299,9 @@ class ProposalEditView(ProposalMixin, TemplateView):
     """The editor: innovation fields, track, video, sections with live word counts, files.
 
     One form for all of it, so nothing typed is lost: every button (save, upload, remove a file,
-    submit) first saves the texts, then does its own work. Boxes that fail a check (a date that
-    is no date) are shown again as typed, with the error; the rest is saved.
+    submit) is one call of `save_proposal_edits`, which first saves the texts, then does the
+    button's own work. Boxes that fail a check (a date that is no date) are shown again as typed,
+    with the error; the rest is saved.
     """
 
     template_name = "innovations/proposal_edit.html"
@@ -349,107 +346,56 @@ class ProposalEditView(ProposalMixin, TemplateView):
         return self.get_proposal()
 
     def post(self, request, *args, **kwargs):
+        """One service call whatever the button: save what was typed, plus the button's own
+        work (remove a file, upload one, submit). What was typed is shown again on any error."""
         proposal = self.proposal
         forms = self.build_forms(proposal, request.POST, request.FILES)
-        innovation_form, draft_form, upload_form = (
-            forms["innovation_form"],
-            forms["draft_form"],
-            forms["upload_form"],
-        )
-        innovation_ok = innovation_form.is_valid()
-        draft_ok = draft_form.is_valid()
+        # Both forms are checked (every box gets its error), then the valid boxes are saved.
+        fields_ok = all([forms["innovation_form"].is_valid(), forms["draft_form"].is_valid()])
         action = request.POST.get("action", "save")
-        errors, upload_errors, submit_errors = [], [], []
-
+        remove = request.POST.get("remove")
+        has_file = forms["upload_form"].has_file
+        upload, upload_errors = self.upload_request(forms["upload_form"], action)
         try:
-            save_proposal_draft(
+            outcome = save_proposal_edits(
                 proposal,
                 by=request.user,
-                answers=draft_form.valid_answers(),
-                video_url=draft_form.valid_value("video_url"),
-                track=draft_form.valid_value("track"),
-                innovation_fields=innovation_form.service_fields() if innovation_ok else None,
-                sdgs=innovation_form.sdg_list() if innovation_ok else None,
+                draft=self.draft_changes(forms),
+                remove=self.attachment_to_remove(proposal, remove),
+                upload=upload,
+                submit=action == "submit" and fields_ok and not upload_errors,
             )
         except WorkflowError as error:
             # Typically: submitted from another tab meanwhile. Show the typed text again.
-            errors = error.messages
             return self.render_to_response(
-                self.editor_context(forms, errors=errors, not_saved=True), status=409
+                self.editor_context(forms, errors=error.messages, not_saved=True), status=409
             )
-
-        remove = request.POST.get("remove")
-        if remove:
-            # The button's value is a file's id; anything else (a forged post) matches no file.
-            attachment = (
-                proposal.attachments.filter(pk=remove).first() if remove.isdecimal() else None
+        if outcome.removed is not None:
+            messages.success(
+                request, _("“%(name)s” removed.") % {"name": outcome.removed.original_name}
             )
-            if attachment is not None:
-                try:
-                    remove_attachment(attachment, by=request.user)
-                    messages.success(
-                        request,
-                        _("“%(name)s” removed.") % {"name": attachment.original_name},
-                    )
-                except WorkflowError as error:
-                    errors += error.messages
-
-        if upload_form.has_file:
-            if upload_form.is_valid():
-                try:
-                    attachment = add_attachment(
-                        proposal,
-                        kind=upload_form.cleaned_data["kind"],
-                        uploaded_file=upload_form.cleaned_data["file"],
-                        section=upload_form.cleaned_data["section"],
-                        caption=upload_form.cleaned_data["caption"],
-                        by=request.user,
-                    )
-                    messages.success(
-                        request, _("“%(name)s” attached.") % {"name": attachment.original_name}
-                    )
-                    forms["upload_form"] = AttachmentUploadForm(proposal=proposal)
-                except WorkflowError as error:
-                    upload_errors = error.messages
-            else:
-                upload_errors = [e for errs in upload_form.errors.values() for e in errs]
-        elif action == "upload":
-            upload_errors = [_("Choose a file to upload.")]
-
-        field_errors = not (innovation_ok and draft_ok)
-        if action == "submit" and not (errors or upload_errors or field_errors):
-            try:
-                submit_proposal(proposal, by=request.user)
-            except WorkflowError as error:
-                submit_errors = error.messages
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Proposal submitted. It is now read-only until the organiser asks for "
-                        "changes; the agency's operators receive an e-mail."
-                    ),
-                )
-                return redirect("innovations:proposal_detail", pk=proposal.pk)
-
-        if errors or upload_errors or submit_errors or field_errors:
-            if field_errors:
-                errors.append(
-                    _(
-                        "Some fields need correcting (marked below); they were not saved. "
-                        "Everything else was saved."
-                    )
-                )
-            if not upload_errors and upload_form.has_file is False:
-                forms["upload_form"] = AttachmentUploadForm(proposal=proposal)
-            return self.render_to_response(
-                self.editor_context(
-                    forms,
-                    errors=errors,
-                    upload_errors=upload_errors,
-                    submit_errors=submit_errors,
-                    saved=True,
-                )
+        if outcome.attached is not None:
+            messages.success(
+                request, _("“%(name)s” attached.") % {"name": outcome.attached.original_name}
+            )
+            forms["upload_form"] = AttachmentUploadForm(proposal=proposal)
+        if outcome.submitted:
+            messages.success(
+                request,
+                _(
+                    "Proposal submitted. It is now read-only until the organiser asks for "
+                    "changes; the agency's operators receive an e-mail."
+                ),
+            )
+            return redirect("innovations:proposal_detail", pk=proposal.pk)
+        upload_errors += outcome.upload_errors
+        if outcome.remove_errors or upload_errors or outcome.submit_errors or not fields_ok:
+            return self.render_with_errors(
+                forms,
+                errors=list(outcome.remove_errors),
+                upload_errors=upload_errors,
+                submit_errors=outcome.submit_errors,
+                fields_ok=fields_ok,
             )
         if action in ("save", "submit"):
             messages.success(
@@ -457,9 +403,68 @@ class ProposalEditView(ProposalMixin, TemplateView):
                 _("Draft saved at %(time)s WIB.")
                 % {"time": timezone.localtime().strftime("%H:%M:%S")},
             )
-        anchor = "#files" if (remove or upload_form.has_file) else ""
+        anchor = "#files" if (remove or has_file) else ""
         return HttpResponseRedirect(
             reverse("innovations:proposal_edit", kwargs={"pk": proposal.pk}) + anchor
+        )
+
+    @staticmethod
+    def draft_changes(forms) -> dict:
+        """What the draft service saves: the boxes that passed their checks (None: unchanged).
+        Call after the forms were validated."""
+        innovation_form, draft_form = forms["innovation_form"], forms["draft_form"]
+        innovation_ok = innovation_form.is_valid()
+        return {
+            "answers": draft_form.valid_answers(),
+            "video_url": draft_form.valid_value("video_url"),
+            "track": draft_form.valid_value("track"),
+            "innovation_fields": innovation_form.service_fields() if innovation_ok else None,
+            "sdgs": innovation_form.sdg_list() if innovation_ok else None,
+        }
+
+    @staticmethod
+    def attachment_to_remove(proposal, remove):
+        """The file whose Remove button was pressed. The button's value is a file's id; anything
+        else (a forged post) matches no file."""
+        if not remove or not remove.isdecimal():
+            return None
+        return proposal.attachments.filter(pk=remove).first()
+
+    @staticmethod
+    def upload_request(upload_form, action) -> tuple[dict | None, list[str]]:
+        """(the upload service's arguments or None, the form's errors). A chosen file is
+        uploaded whatever the button; the upload button without a file is an error."""
+        if not upload_form.has_file:
+            return None, [_("Choose a file to upload.")] if action == "upload" else []
+        if not upload_form.is_valid():
+            return None, [e for errs in upload_form.errors.values() for e in errs]
+        cleaned = upload_form.cleaned_data
+        return {
+            "kind": cleaned["kind"],
+            "uploaded_file": cleaned["file"],
+            "section": cleaned["section"],
+            "caption": cleaned["caption"],
+        }, []
+
+    def render_with_errors(self, forms, *, errors, upload_errors, submit_errors, fields_ok):
+        """The editor again after a partial refusal: the texts were saved."""
+        if not fields_ok:
+            errors.append(
+                _(
+                    "Some fields need correcting (marked below); they were not saved. "
+                    "Everything else was saved."
+                )
+            )
+        if not upload_errors and forms["upload_form"].has_file is False:
+            forms["upload_form"] = AttachmentUploadForm(proposal=self.proposal)
+        return self.render_to_response(
+            self.editor_context(
+                forms,
+                errors=errors,
+                upload_errors=upload_errors,
+                submit_errors=submit_errors,
+                saved=True,
+            )
         )
 
 

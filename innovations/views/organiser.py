@@ -18,6 +18,7 @@ from agencies.permissions import (
     OrganiserRequiredMixin,
     is_organiser,
 )
+from common.exports import csv_response, xlsx_response
 from innovations.compliance import (
     PAGE_SIZE,
     STATUS_MET,
@@ -28,7 +29,7 @@ from innovations.compliance import (
     send_compliance_reminders,
 )
 from innovations.enums import ProposalStatus as S
-from innovations.exports import compliance_table, csv_response, proposals_table, xlsx_response
+from innovations.exports import compliance_table, proposals_table
 from innovations.models import Edition, Proposal
 from innovations.review import (
     DECISIONS,

@@ -8,12 +8,12 @@ the stages' and the final result's (judging.results.tiebreak)."""
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.bulk import update_rows
 from judging.enums import RankBy
 from judging.models import Stage, StageResult
 from judging.results import orm
 from judging.results.order import write_ranking_order
 from judging.results.sql import compute_results
-from kiks.bulk import update_rows
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from innovations.models import Proposal
+from innovations.models import Proposal, public_proposal_q
 from judging.enums import SheetStatus
 from judging.models import (
     Award,
@@ -122,8 +122,6 @@ def innovation_history(innovation, *, public: bool) -> History:
         "edition__final_result", "track"
     )
     if public:
-        from public.selectors import public_proposal_q
-
         proposals = proposals.filter(public_proposal_q())
     proposals = list(proposals.order_by("-edition__year", "-edition__submission_opens_at"))
     ids = [p.pk for p in proposals]

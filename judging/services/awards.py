@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from audit.services import record_event
+from audit.services import record
 from innovations.models import Edition, Proposal
 from innovations.validators import months_in_operation_ok
 from judging.enums import KIJB_MIN_MONTHS, WINNER_KINDS, AwardKind
@@ -63,7 +63,7 @@ def give_award(edition, *, proposal, kind: str, title: str = "", by, now=None) -
         awarded_by=by,
         awarded_at=now,
     )
-    record_event("award.give", award, by=by, after=_award_state(award))
+    record("award.give", award, by=by, after=_award_state(award))
     return award
 
 
@@ -74,7 +74,7 @@ def remove_award(award, *, by) -> None:
     award = Award.objects.select_for_update().filter(pk=award.pk).first()
     if award is None:
         return
-    record_event("award.remove", award, by=by, before=_award_state(award))
+    record("award.remove", award, by=by, before=_award_state(award))
     award.delete()
 
 
@@ -121,7 +121,7 @@ def forward_to_kijb(proposal, *, forwarded_on: datetime.date, by, note: str = ""
     nomination = KijbNomination.objects.create(
         proposal=proposal, forwarded_on=forwarded_on, note=(note or "").strip(), forwarded_by=by
     )
-    record_event(
+    record(
         "kijb.forward",
         nomination,
         by=by,
@@ -137,7 +137,7 @@ def withdraw_kijb(nomination, *, by) -> None:
     nomination = KijbNomination.objects.select_for_update().filter(pk=nomination.pk).first()
     if nomination is None:
         return
-    record_event(
+    record(
         "kijb.withdraw",
         nomination,
         by=by,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.enums import Role
 from agencies.models import Membership
+from common.mail import send_mail
 from innovations.models import Proposal
 from judging.enums import ConflictSource
 from judging.models import Conflict, ConflictDeclaration, ScoreSheet
@@ -19,7 +20,6 @@ from judging.services.base import (
     JudgingError,
     lock_stage,
     log_stage_event,
-    mail,
     refuse_if_closed,
 )
 
@@ -101,11 +101,12 @@ def exclude_conflicted_sheets(stage, *, by, now, judge_ids=None) -> list[ScoreSh
         compute_stage_results(
             stage, now=now, judges={sheet.assignment.judge_id for sheet in excluded}
         )
-    mail(
-        "judging/email/conflict_alert.txt",
-        _("Conflict of interest in %(stage)s: reassign entries") % {"stage": stage},
-        {"stage": stage, "sheets": excluded},
-        _organiser_emails(),
+    send_mail(
+        to=_organiser_emails(),
+        subject=gettext_lazy("Conflict of interest in %(stage)s: reassign entries"),
+        subject_params={"stage": stage},
+        template="judging/email/conflict_alert.txt",
+        context={"stage": stage, "sheets": excluded},
     )
     return excluded
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.permissions import is_organiser
-from audit.services import record_event
+from audit.services import record
 from judging.models import StageResult
 from judging.selectors.finals import published_result
 from judging.selectors.judges import can_write_consensus
@@ -41,7 +41,7 @@ def record_consensus_note(
     before = result.consensus_note
     result.consensus_note, result.consensus_by, result.consensus_at = text, by, now
     result.save(update_fields=["consensus_note", "consensus_by", "consensus_at"])
-    record_event(
+    record(
         "consensus.correct" if locked.is_closed else "consensus.write",
         result,
         by=by,

@@ -7,17 +7,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import record_event
+from audit.services import record
+from common import cache as page_cache
+from common.mail import send_mail
 from innovations.models import Edition, Proposal
 from innovations.services import operator_emails
 from judging.enums import Decision, RankBy, TieBreak
 from judging.models import FinalEntry, FinalResult, Stage, StageResult
 from judging.results.tiebreak import rank_entries
 from judging.selectors.finals import stages_of
-from judging.services.base import JudgingError, mail, require_organiser
+from judging.services.base import JudgingError, require_organiser
 from judging.validators import confirmation_problems, weight_problems
-from public import cache as public_cache
 
 HUNDRED = Decimal(100)
 
@@ -60,7 +62,7 @@ def set_stage_weights(edition, *, weights: dict[int, Decimal], by) -> list[Stage
     if problems:
         raise JudgingError(problems)
     Stage.objects.bulk_update(stages, ["weight"])
-    record_event(
+    record(
         "final.weights",
         edition,
         by=by,
@@ -132,7 +134,7 @@ def compute_final_results(edition, *, now=None) -> list[FinalEntry]:
     FinalEntry.objects.bulk_create([e for e in entries if e.pk is None])
     existing_rows = [e for e in entries if e.pk is not None]
     FinalEntry.objects.bulk_update(existing_rows, [*fields, "computed_at"])
-    public_cache.bump()  # bulk writes send no signals
+    page_cache.bump()  # bulk writes send no signals
     return entries
 
 
@@ -155,7 +157,7 @@ def carry_back_decisions(edition, *, ranked: set[int]) -> None:
     StageResult.objects.filter(stage__in=stages[:-1], decision=Decision.PENDING).update(
         decision=Decision.NOT_SHORTLISTED
     )
-    public_cache.bump()  # bulk writes send no signals
+    page_cache.bump()  # bulk writes send no signals
 
 
 @transaction.atomic
@@ -192,7 +194,7 @@ def confirm_final_result(edition, *, decree_number: str, decree_date, by, now=No
     result.decree_number, result.decree_date = decree_number, decree_date
     result.confirmed_by, result.confirmed_at = by, now
     result.save()
-    record_event(
+    record(
         "final.confirm",
         result,
         by=by,
@@ -219,16 +221,17 @@ def publish_final_result(edition, *, by, now=None, notify: bool = True) -> Final
         raise JudgingError(_("The final result is already published."))
     result.results_published_at, result.published_by = now, by
     result.save(update_fields=["results_published_at", "published_by"])
-    record_event("final.publish", result, by=by, after={"published_at": now.isoformat()})
+    record("final.publish", result, by=by, after={"published_at": now.isoformat()})
     if not notify:
         return result
     for entry in FinalEntry.objects.filter(edition=edition).select_related(
         "proposal__innovation", "proposal__agency"
     ):
-        mail(
-            "judging/email/results_published.txt",
-            _("Results of %(edition)s are published") % {"edition": edition.name},
-            {"edition": edition, "proposal": entry.proposal},
-            operator_emails(entry.proposal.agency_id),
+        send_mail(
+            to=operator_emails(entry.proposal.agency_id),
+            subject=gettext_lazy("Results of %(edition)s are published"),
+            subject_params={"edition": edition.name},
+            template="judging/email/results_published.txt",
+            context={"edition": edition, "proposal": entry.proposal},
         )
     return result

@@ -8,15 +8,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import record_event
+from audit.services import record
+from common.mail import send_mail
 from innovations.enums import AttachmentKind
 from innovations.models import Attachment, Proposal
 from innovations.services import is_agency_operator, operator_emails
 from innovations.validators import check_upload
 from judging.models import InterviewSlot, StageResult
 from judging.selectors.schedule import overlapping_slots, upcoming_slot
-from judging.services.base import JudgingError, lock_stage, mail, require_organiser
+from judging.services.base import JudgingError, lock_stage, require_organiser
 from judging.validators import slot_problems
 
 
@@ -37,16 +39,17 @@ def _slot_state(slot: InterviewSlot) -> dict:
 def _notify_slot(slot: InterviewSlot, *, changed: bool, cancelled: bool = False) -> None:
     proposal = slot.proposal
     if cancelled:
-        subject = _("Interview slot of %(innovation)s cancelled")
+        subject = gettext_lazy("Interview slot of %(innovation)s cancelled")
     elif changed:
-        subject = _("Interview slot of %(innovation)s changed")
+        subject = gettext_lazy("Interview slot of %(innovation)s changed")
     else:
-        subject = _("Interview slot of %(innovation)s")
-    mail(
-        "judging/email/interview_slot.txt",
-        subject % {"innovation": proposal.innovation.acronym},
-        {"slot": slot, "changed": changed, "cancelled": cancelled, "proposal": proposal},
-        operator_emails(proposal.agency_id),
+        subject = gettext_lazy("Interview slot of %(innovation)s")
+    send_mail(
+        to=operator_emails(proposal.agency_id),
+        subject=subject,
+        subject_params={"innovation": proposal.innovation.acronym},
+        template="judging/email/interview_slot.txt",
+        context={"slot": slot, "changed": changed, "cancelled": cancelled, "proposal": proposal},
     )
 
 
@@ -122,7 +125,7 @@ def schedule_slot(
         raise JudgingError(
             _("This slot overlaps another slot of the same panel. Choose another time.")
         ) from error
-    record_event(
+    record(
         "interview_slot.change" if before else "interview_slot.schedule",
         slot,
         by=by,
@@ -150,7 +153,7 @@ def cancel_slot(slot, *, by) -> None:
         return
     if slot.stage.is_closed:
         raise JudgingError(_("This stage is closed."))
-    record_event("interview_slot.cancel", slot, by=by, before=_slot_state(slot))
+    record("interview_slot.cancel", slot, by=by, before=_slot_state(slot))
     _notify_slot(slot, changed=True, cancelled=True)
     slot.delete()
 
@@ -198,7 +201,7 @@ def upload_presentation(proposal, *, uploaded_file, by, now=None) -> Attachment:
         name, storage = old.file.name, old.file.storage
         transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
         old.delete()
-    record_event(
+    record(
         "presentation.upload",
         attachment,
         by=by,

@@ -4,13 +4,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import record_event
+from audit.services import record
+from common.mail import send_mail
 from judging.enums import SheetStatus
 from judging.models import ConflictDeclaration, Criterion, Score, ScoreSheet, Stage
 from judging.results import compute_stage_results
 from judging.selectors.conflicts import is_in_conflict
-from judging.services.base import Action, JudgingError, log_stage_event, mail, require_organiser
+from judging.services.base import Action, JudgingError, log_stage_event, require_organiser
 from judging.validators import score_value
 
 
@@ -139,7 +141,7 @@ def submit_score_sheet(sheet, *, by, scores: dict, overall_comment: str = "", no
     locked.status = SheetStatus.SUBMITTED
     locked.submitted_at = now
     locked.save(update_fields=["overall_comment", "saved_at", "status", "submitted_at"])
-    record_event("scoresheet.submit", locked, by=by, after={"status": SheetStatus.SUBMITTED})
+    record("scoresheet.submit", locked, by=by, after={"status": SheetStatus.SUBMITTED})
     # Only this judge's sheets and the entries they scored are recomputed, then everything ranked.
     compute_stage_results(locked.assignment.stage, now=now, judges=[locked.assignment.judge_id])
     locked.refresh_from_db(fields=["total", "normalised"])
@@ -174,7 +176,7 @@ def reopen_score_sheet(sheet, *, by, reason: str, now=None) -> ScoreSheet:
     locked.total = None
     locked.normalised = None
     locked.save(update_fields=["status", "submitted_at", "total", "normalised"])
-    record_event(
+    record(
         "scoresheet.reopen",
         locked,
         by=by,
@@ -193,11 +195,10 @@ def reopen_score_sheet(sheet, *, by, reason: str, now=None) -> ScoreSheet:
     )
     compute_stage_results(stage, now=now, judges=[locked.assignment.judge_id])
     judge = locked.assignment.judge
-    if judge.email:
-        mail(
-            "judging/email/sheet_reopened.txt",
-            _("Your score sheet was reopened"),
-            {"sheet": locked, "stage": stage, "reason": reason},
-            [judge.email],
-        )
+    send_mail(
+        to=[judge.email] if judge.email else [],
+        subject=gettext_lazy("Your score sheet was reopened"),
+        template="judging/email/sheet_reopened.txt",
+        context={"sheet": locked, "stage": stage, "reason": reason},
+    )
     return locked

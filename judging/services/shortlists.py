@@ -4,18 +4,20 @@ next stage's entries brought in line."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import record_event
+from audit.services import record
+from common import cache as page_cache
+from common.mail import send_mail
 from innovations.models import Proposal
 from innovations.services import operator_emails
 from judging.enums import Decision, ShortlistAction, StageKind
 from judging.models import ScoreSheet, Shortlist, ShortlistChange, Stage, StageResult
 from judging.selectors.stages import next_stage, sheets_with_content
-from judging.services.base import JudgingError, lock_stage, mail, require_organiser
+from judging.services.base import JudgingError, lock_stage, require_organiser
 from judging.services.entries import sync_entries
 from judging.services.stages import create_stage
 from judging.validators import shortlist_problems
-from public import cache as public_cache
 
 
 def _names(proposal_ids) -> str:
@@ -43,7 +45,7 @@ def _apply_decisions(stage, track, chosen: set[int], decree_ref: str) -> dict[in
                 changed[result.pk] = result.decision
             result.decision, result.decree_ref = decision, ref
     StageResult.objects.bulk_update(results, ["decision", "decree_ref"])
-    public_cache.bump()  # bulk writes send no signals; the public results show the shortlist
+    page_cache.bump()  # bulk writes send no signals; the public results show the shortlist
     return changed
 
 
@@ -76,16 +78,17 @@ def _notify_agencies(stage, result_pks) -> None:
         "proposal__innovation", "proposal__agency", "proposal__track", "stage__edition"
     ):
         shortlisted = result.decision == Decision.SHORTLISTED
-        subject = (
-            _("%(innovation)s is shortlisted in %(edition)s")
+        send_mail(
+            to=operator_emails(result.proposal.agency_id),
+            subject=gettext_lazy("%(innovation)s is shortlisted in %(edition)s")
             if shortlisted
-            else _("%(innovation)s is not shortlisted in %(edition)s")
-        ) % {"innovation": result.proposal.innovation.acronym, "edition": stage.edition.name}
-        mail(
-            "judging/email/shortlist_decision.txt",
-            subject,
-            {"result": result, "stage": stage, "shortlisted": shortlisted},
-            operator_emails(result.proposal.agency_id),
+            else gettext_lazy("%(innovation)s is not shortlisted in %(edition)s"),
+            subject_params={
+                "innovation": result.proposal.innovation.acronym,
+                "edition": stage.edition.name,
+            },
+            template="judging/email/shortlist_decision.txt",
+            context={"result": result, "stage": stage, "shortlisted": shortlisted},
         )
 
 
@@ -128,7 +131,7 @@ def confirm_shortlist(
         confirmed_at=now,
     )
     _apply_decisions(locked, track, chosen, shortlist.decree_ref)
-    ShortlistChange.objects.create(
+    change = ShortlistChange(
         shortlist=shortlist,
         action=ShortlistAction.CONFIRMED,
         by=by,
@@ -139,12 +142,13 @@ def confirm_shortlist(
         shortlisted=_names(chosen),
         added=_names(chosen),
     )
-    record_event(
+    record(
         "shortlist.confirm",
         shortlist,
         by=by,
         after={"shortlisted": sorted(chosen), "decree": shortlist.decree_ref},
         note=(reason or "").strip(),
+        history=change,
     )
     _move_to_next_stage(locked, by=by, now=now, leaving=set())
     if notify:
@@ -209,7 +213,7 @@ def change_shortlist(
     shortlist.save(update_fields=["decree_number", "decree_date", "changed_at"])
     changed = _apply_decisions(stage, shortlist.track, chosen, shortlist.decree_ref)
     _move_to_next_stage(stage, by=by, now=now, leaving=before - chosen)
-    ShortlistChange.objects.create(
+    change = ShortlistChange(
         shortlist=shortlist,
         action=ShortlistAction.CHANGED,
         by=by,
@@ -221,13 +225,14 @@ def change_shortlist(
         added=_names(chosen - before),
         removed=_names(before - chosen),
     )
-    record_event(
+    record(
         "shortlist.change",
         shortlist,
         by=by,
         before={"shortlisted": sorted(before)},
         after={"shortlisted": sorted(chosen), "decree": shortlist.decree_ref},
         note=reason,
+        history=change,
     )
     _notify_agencies(stage, list(changed))
     return shortlist

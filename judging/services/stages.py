@@ -6,7 +6,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from common.mail import send_mail
 from judging.enums import DEFAULT_STAGE_WEIGHTS, StageKind
 from judging.models import Criterion, Stage
 from judging.results import compute_stage_results
@@ -16,7 +18,6 @@ from judging.services.base import (
     JudgingError,
     lock_stage,
     log_stage_event,
-    mail,
     require_organiser,
 )
 from judging.services.conflicts import exclude_conflicted_sheets
@@ -232,11 +233,12 @@ def open_stage(stage, *, by, now=None, notify: bool = True) -> Stage:
             .values_list("judge__email", flat=True)
         )
     )
-    mail(
-        "judging/email/stage_opened.txt",
-        _("%(stage)s is open for scoring") % {"stage": locked},
-        {"stage": locked},
-        recipients,
+    send_mail(
+        to=recipients,
+        subject=gettext_lazy("%(stage)s is open for scoring"),
+        subject_params={"stage": locked},
+        template="judging/email/stage_opened.txt",
+        context={"stage": locked},
     )
     stage.opened_at, stage.opened_by = locked.opened_at, locked.opened_by
     return locked

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from common.cache import generation
 from judging.enums import Decision, TieBreak
 
 CENT = Decimal("0.01")
@@ -26,11 +27,9 @@ def groups_cache_key(stage, *, track_id, page, link: bool) -> str | None:
     before the first computation. It changes with every computation of the results (each
     submission, reopening or exclusion recomputes, and the sheets' totals and exclusions change
     only then), with the stage's closing (the shortlist buttons), and with the display
-    generation of public.cache, renewed on any write of a stage, track, criterion, result,
+    generation of common.cache, renewed on any write of a stage, track, criterion, result,
     shortlist, innovation, agency or user (names, acronyms, judges' usernames, the cut, the
     decisions)."""
-    from public.cache import generation
-
     if stage.results_computed_at is None:
         return None
     closed = stage.closed_at.isoformat() if stage.closed_at else "open"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from audit.services import record_event
+from audit.services import record
 from tests.factories import (
     make_agency,
     make_judge,
@@ -23,7 +23,7 @@ WIB = datetime.timezone(datetime.timedelta(hours=7))
 
 
 def _event(action, obj, *, by=None, at=None, **extra):
-    event = record_event(action, obj, by=by, **extra)
+    event = record(action, obj, by=by, **extra)
     if at is not None:
         # Arrange only: the log is append-only, so the time is set through a fresh insert.
         AuditEvent.objects.filter(pk=event.pk)._raw_delete(AuditEvent.objects.db)
@@ -156,7 +156,7 @@ def test_the_log_is_paginated_by_fifty_and_keeps_the_filters(client):
     organiser = make_organiser()
     agency = make_agency()
     for _ in range(51):
-        record_event("proposal.status", agency, by=organiser)
+        record("proposal.status", agency, by=organiser)
     client.force_login(organiser)
 
     first = client.get(URL, {"action": "proposal.status"})
@@ -171,7 +171,7 @@ def test_audit_log_query_count_does_not_grow(client, django_assert_num_queries, 
     organiser = make_organiser()
     agency = make_agency()
     for n in range(rows):
-        record_event(
+        record(
             "proposal.status", agency, by=organiser, before={"status": "draft"},
             after={"status": str(n)},
         )  # fmt: skip

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from innovations.enums import AttachmentKind, ProposalStatus
 from innovations.models import Edition, Proposal
@@ -92,6 +93,7 @@ def test_proposal_from_draft_to_public_shortlist(e2e, tmp_path):
     review_url = organiser_asks_for_changes(e2e, org, proposal)
     operator_fixes_and_submits_again(e2e, op, proposal, sections)
     organiser_verifies(e2e, org, review_url, proposal, edition)
+    the_submission_window_closes(edition)
     stage, criteria = desk_stage_through_services(edition, organiser, judges, proposal)
     for judge, values in zip(judges, [(8, 7), (9, 6)], strict=True):
         judge_signs_and_scores(
@@ -194,6 +196,13 @@ def organiser_verifies(e2e, org, review_url, proposal, edition):
     assert proposal.status == ProposalStatus.VERIFIED
     org.goto(e2e.url + reverse("innovations:organiser_queue") + f"?edition={edition.slug}")
     e2e.shot(org, "05-organiser-queue")
+
+
+def the_submission_window_closes(edition):
+    """Time passes: the window closes (the desk evaluation opens only after it)."""
+    Edition.objects.filter(pk=edition.pk).update(
+        submission_closes_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
 
 
 def desk_stage_through_services(edition, organiser, judges, proposal):

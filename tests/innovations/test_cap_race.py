@@ -8,10 +8,9 @@ import time
 import pytest
 from django.db import connection
 
-from innovations import services
 from innovations.enums import ProposalStatus as S
 from innovations.models import Proposal, ProposalStatusChange
-from innovations.services import WorkflowError, submit_proposal
+from innovations.services import WorkflowError, submit_proposal, workflow
 from tests.factories import make_agency, make_edition, make_operator, make_proposal
 
 
@@ -27,14 +26,14 @@ def test_cap_holds_when_two_operators_submit_at_the_same_moment(migration_data, 
     start = threading.Barrier(2)
     # Widen the gap between counting and writing, so that without the agency row lock both
     # submissions would count zero and pass: the test then fails every time, not by luck.
-    original_check = services._check_cap
+    original_check = workflow._check_cap
 
     def slow_check(proposal):
         problems = original_check(proposal)
         time.sleep(0.3)
         return problems
 
-    monkeypatch.setattr(services, "_check_cap", slow_check)
+    monkeypatch.setattr(workflow, "_check_cap", slow_check)
     outcomes = {}
 
     def submit(proposal, operator):

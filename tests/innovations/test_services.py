@@ -219,3 +219,87 @@ def test_copy_refuses_another_agency(agency):
         )
 
     assert Proposal.objects.filter(edition=edition).count() == 0
+
+
+def test_creating_and_copying_write_the_first_history_row_and_its_audit_event(agency, operator):
+    from audit.models import AuditEvent
+    from innovations.models import ProposalStatusChange
+
+    earlier = make_edition(
+        open_now=False, year=2021, name="KIKS 2021", slug="kiks-2021", is_published=True
+    )
+    source = make_proposal(earlier, agency=agency)
+    edition = make_edition()
+    created = create_proposal(
+        edition=edition,
+        track=make_track(edition, "Umum"),
+        innovation=make_innovation(agency),
+        by=operator,
+    )
+    copy = copy_proposal(source, edition=edition, track=created.track, by=operator)
+
+    history = list(
+        ProposalStatusChange.objects.filter(proposal__in=[created, copy])
+        .order_by("id")
+        .values_list("proposal_id", "from_status", "to_status", "by", "note")
+    )
+    assert history == [
+        (created.pk, "", S.DRAFT, operator.pk, ""),
+        (copy.pk, "", S.DRAFT, operator.pk, "Copied from KIKS 2021."),
+    ]
+    events = list(
+        AuditEvent.objects.order_by("id").values_list(
+            "action", "object_type", "object_id", "actor", "after", "note"
+        )
+    )
+    assert events == [
+        ("proposal.create", "innovations.proposal", str(created.pk), operator.pk,
+         {"status": "draft"}, ""),
+        ("proposal.create", "innovations.proposal", str(copy.pk), operator.pk,
+         {"status": "draft"}, "Copied from KIKS 2021."),
+    ]  # fmt: skip
+
+
+def test_editor_edits_keep_the_draft_when_the_file_is_refused_and_then_do_not_submit(
+    agency, operator
+):
+    from innovations.services import save_proposal_edits
+    from tests.factories import uploaded
+
+    proposal = make_proposal(make_edition(), agency=agency)
+    files = proposal.attachments.count()
+    upload = {"kind": "photo", "uploaded_file": uploaded("foto.jpg", b"not a photo"),
+              "section": None, "caption": ""}  # fmt: skip
+
+    outcome = save_proposal_edits(
+        proposal,
+        by=operator,
+        draft={"answers": {"ringkasan": "Teks baru yang diketik."}},
+        upload=upload,
+        submit=True,
+    )
+
+    assert (outcome.attached, outcome.submitted, outcome.submit_errors) == (None, False, [])
+    assert len(outcome.upload_errors) == 1
+    assert answer_texts(proposal)["ringkasan"] == "Teks baru yang diketik."
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.attachments.count()) == (S.DRAFT, files)
+
+
+def test_editor_edits_submit_after_saving(agency, operator):
+    from innovations.services import save_proposal_edits
+
+    proposal = make_proposal(make_edition(), agency=agency)
+
+    outcome = save_proposal_edits(proposal, by=operator, draft={"video_url": ""}, submit=True)
+
+    assert (outcome.submitted, outcome.submit_errors) == (
+        False,
+        ["Give a link to the innovation's video (an http or https address)."],
+    )
+    assert Proposal.objects.get(pk=proposal.pk).status == S.DRAFT
+    outcome = save_proposal_edits(
+        proposal, by=operator, draft={"video_url": "https://video.example/kiks"}, submit=True
+    )
+    assert (outcome.submitted, outcome.submit_errors) == (True, [])
+    assert Proposal.objects.get(pk=proposal.pk).status == S.SUBMITTED

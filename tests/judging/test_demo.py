@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from agencies import demo as agencies_demo
-from innovations import demo as innovations_demo
-from judging import demo
+from demo import agencies as agencies_demo
+from demo import innovations as innovations_demo
+from demo import judging as demo
 from judging.enums import Decision
 from judging.models import Assignment, Score, Shortlist, Stage, StageResult
 

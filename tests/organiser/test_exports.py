@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from agencies.enums import AgencyKind
+from common.exports import escape_cell
 from innovations.enums import ProposalStatus as S
-from innovations.exports import escape_cell
 from innovations.models import ComplianceReminder, Innovation, Proposal, SectionAnswer
 from tests.factories import (
     make_agency,

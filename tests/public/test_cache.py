@@ -1,4 +1,4 @@
-"""Public pages served from the shared cache to anonymous visitors (public.cache)."""
+"""Public pages served from the shared cache to anonymous visitors (common.cache)."""
 
 import re
 
@@ -91,7 +91,7 @@ def test_signed_in_users_and_pending_messages_are_never_served_from_the_cache(en
 def test_a_sign_in_keeps_the_cache_and_a_renamed_user_renews_it(entry):
     from django.contrib.auth import get_user_model
 
-    from public.cache import generation
+    from common.cache import generation
 
     user = make_operator(make_agency())
     before = generation()

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from public import demo
+from demo import public as demo
 from public.models import Announcement, FavouriteVoteWindow
 from tests.factories import make_confirmed_shortlist, make_edition, make_public_entry, make_track
 

@@ -5,7 +5,7 @@ import pytest
 
 from innovations.enums import ProposalStatus
 from innovations.models import Innovation
-from innovations.services import transition_proposal
+from innovations.services import save_edition, transition_proposal
 from public.selectors import public_proposals, registry
 from tests.factories import (
     make_agency,
@@ -48,13 +48,13 @@ def test_public_year_follows_verification_publication_and_survives_edits():
 
     # An edition taken off the public portal (the admin saves the edition).
     new.is_published = False
-    new.save()
+    save_edition(new)
     assert stored_years() == expected_years() == {innovation.pk: 2021}
 
     # Saving an innovation loaded before the change does not write back its old year.
     stale = Innovation.objects.get(pk=innovation.pk)
     old.is_published = False
-    old.save()
+    save_edition(old)
     assert stored_years() == expected_years() == {}
     stale.name = "Nama baru"
     stale.save()
@@ -62,6 +62,23 @@ def test_public_year_follows_verification_publication_and_survives_edits():
     assert list(registry()) == []
 
     old.is_published = True
-    old.save()
+    save_edition(old)
     assert stored_years() == expected_years() == {innovation.pk: 2021}
     assert Innovation.objects.get(pk=innovation.pk).name == "Nama baru"
+
+
+def test_the_admin_saves_an_edition_through_the_service(rf):
+    from django.contrib import admin
+
+    from innovations.admin import EditionAdmin
+    from innovations.models import Edition
+
+    edition = make_edition(open_now=False, is_published=True, year=2022)
+    innovation = make_innovation(make_agency())
+    make_proposal(edition, innovation=innovation, status=ProposalStatus.VERIFIED)
+    assert stored_years() == {innovation.pk: 2022}
+
+    edition.is_published = False
+    EditionAdmin(Edition, admin.site).save_model(rf.post("/"), edition, form=None, change=True)
+
+    assert stored_years() == expected_years() == {}

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from innovations.enums import AttachmentKind, ProposalStatus
+from innovations.services import save_edition
 from judging.enums import Decision, SheetStatus, StageKind
 from judging.models import Assignment, Criterion, Score, ScoreSheet, Stage, StageResult
 from public.selectors import public_photos, public_proposals
@@ -123,7 +124,7 @@ def test_public_photos_are_only_photos_of_public_proposals(world):
 
 def test_unpublishing_an_edition_hides_its_entries(world):
     world["edition"].is_published = False
-    world["edition"].save(update_fields=["is_published"])
+    save_edition(world["edition"], update_fields=["is_published"])
     assert list(public_proposals()) == []
 
 

@@ -1,8 +1,8 @@
 import pytest
 
-from agencies import demo as agencies_demo
-from innovations import demo as innovations_demo
-from judging import demo
+from demo import agencies as agencies_demo
+from demo import innovations as innovations_demo
+from demo import judging as demo
 from judging.enums import AwardKind
 from judging.models import (
     Award,

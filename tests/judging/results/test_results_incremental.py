@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from common.bulk import update_rows
 from innovations.models import Proposal
 from judging.enums import RankBy, TieBreak
 from judging.models import Assignment, ScoreSheet, Stage, StageResult
@@ -23,7 +24,6 @@ from judging.services import (
     reopen_score_sheet,
     update_stage_settings,
 )
-from kiks.bulk import update_rows
 from tests.factories import make_organiser, make_track
 from tests.judging.helpers import scenario, score
 

@@ -1,234 +1,34 @@
-"""The obligation "satu SKPD, satu inovasi": the compliance board and the reminders.
-
-`compliance_board(edition)` is the selector; `send_compliance_reminders` is the service that
-e-mails the agencies that have not met the obligation yet.
-
-How proposals are counted:
-- a proposal counts when its status is one of `COUNTED_STATUSES` (submitted, changes requested,
-  verified); drafts, rejected and withdrawn proposals never count;
-- a proposal of a unit (an agency with a parent, e.g. a Puskesmas under Dinas Kesehatan) counts
-  for its own row and for its parent's row; units that are not bound by the obligation are not
-  listed on their own when their parent is on the board (their proposals show in the parent's
-  row, see `AgencyRow.from_units`).
-
-How it stays bounded at national scale (thousands of agencies, tens of thousands of proposals):
-- the summary (`ComplianceBoard.summary`) is one SQL statement: every agency's counted proposals
-  are grouped in the database (one pass over the edition's proposals) and only the totals come
-  back to Python;
-- a page of the board (`ComplianceBoard.page`) is one statement for the summary and the page's
-  agencies in board order (not compliant first, then by name), then the details of those
-  agencies only: the agencies themselves, their proposals by status with the last activity, and
-  their last reminders. Four queries (three without reminders) whatever the size;
-- the last activity is the newest `Proposal.updated_at` of the agency and its units: the
-  services move it on every save of the texts (`save_proposal_draft`), every upload or removal
-  of a file (`add_attachment`, `remove_attachment`) and every change of status, so the board
-  never reads the edition's section texts or files (migration 0005 brought older rows up to
-  date);
-- every row (`ComplianceBoard.rows`, for the export and the reminders) streams through a
-  server-side cursor in chunks of `CHUNK_SIZE` agencies, each chunk costing three or four
-  queries.
-"""
+"""The compliance board of one edition, read in a bounded number of statements (see the package
+docstring): `compliance_board(edition)` and `ComplianceBoard`."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
-from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
-from agencies.enums import AgencyKind, MembershipRole
-from agencies.models import Agency, Membership
-from agencies.permissions import is_organiser
-from innovations.enums import COUNTED_STATUSES
-from innovations.enums import ProposalStatus as S
-from innovations.models import (
-    ComplianceReminder,
-    Edition,
-    Proposal,
+from agencies.enums import AgencyKind
+from agencies.models import Agency
+from innovations.compliance.rows import (
+    CHUNK_SIZE,
+    OBLIGATED,
+    OTHERS,
+    PAGE_SIZE,
+    STATUS_COLUMNS,
+    STATUS_MET,
+    STATUS_MISSING,
+    AgencyRow,
+    BoardFilters,
+    BoardPage,
+    BoardSummary,
+    reachable_operators,
 )
-from innovations.services import WorkflowError
-
-# Western Indonesian Time: every time the organiser's desk shows or exports.
-WIB = ZoneInfo("Asia/Jakarta")
-
-# The per-status counts kept for each row, in the board's column order.
-STATUS_COLUMNS = (S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.VERIFIED, S.REJECTED)
-
-# The board's two sections: agencies bound by the obligation, and the others (Perumda, units
-# whose parent is not on the board...). Units under an obligated parent are in neither.
-OBLIGATED, OTHERS = 1, 2
-
-PAGE_SIZE = 100  # agencies per page and section
-CHUNK_SIZE = 500  # agencies per round trip when every row is read (export, reminders)
-
-# The compliance filter: every obligated agency, only those below the minimum, only the others.
-STATUS_ALL, STATUS_MISSING, STATUS_MET = "", "missing", "met"
-STATUS_FILTERS = (STATUS_MISSING, STATUS_MET)
-SEARCH_MAX_LENGTH = 100
-
-_KIND_LABELS = dict(AgencyKind.choices)  # lazy labels: translated when shown
-
-
-def _reachable_operators():
-    """Active operator memberships whose user can receive e-mail (as `operator_emails`)."""
-    return (
-        Membership.objects.active()
-        .filter(role=MembershipRole.OPERATOR, user__is_active=True)
-        .exclude(user__email="")
-    )
-
-
-@dataclass
-class AgencyRow:
-    """One agency on the board: its own proposals plus its units'."""
-
-    agency: Agency
-    minimum: int
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUS_COLUMNS, 0))
-    from_units: int = 0  # counted proposals that came from units under this agency
-    last_activity: datetime.datetime | None = None
-    last_reminder: ComplianceReminder | None = None
-    is_reachable: bool = False
-    section: int = OBLIGATED
-
-    @property
-    def kind_label(self) -> str:
-        """The agency's kind as people read it (one lookup: `get_kind_display` builds the whole
-        choice list for every call, which a page of 100 rows feels)."""
-        return _KIND_LABELS.get(self.agency.kind, self.agency.kind)
-
-    @property
-    def draft(self) -> int:
-        return self.counts[S.DRAFT]
-
-    @property
-    def submitted(self) -> int:
-        return self.counts[S.SUBMITTED]
-
-    @property
-    def changes_requested(self) -> int:
-        return self.counts[S.CHANGES_REQUESTED]
-
-    @property
-    def verified(self) -> int:
-        return self.counts[S.VERIFIED]
-
-    @property
-    def rejected(self) -> int:
-        return self.counts[S.REJECTED]
-
-    @property
-    def counted(self) -> int:
-        return sum(self.counts[status] for status in COUNTED_STATUSES)
-
-    @property
-    def is_compliant(self) -> bool:
-        return self.counted >= self.minimum
-
-    @property
-    def missing(self) -> int:
-        return max(self.minimum - self.counted, 0)
-
-    def _add(self, counts: dict[str, int], last: datetime.datetime | None) -> None:
-        for status in STATUS_COLUMNS:
-            self.counts[status] += counts.get(status, 0)
-        self.touch(last)
-
-    def touch(self, when: datetime.datetime | None) -> None:
-        if when is not None and (self.last_activity is None or when > self.last_activity):
-            self.last_activity = when
-
-
-@dataclass(frozen=True)
-class BoardFilters:
-    """What the list shows. The summary's totals never depend on it.
-
-    `status`: "" (every agency), `STATUS_MISSING` or `STATUS_MET`; either of the last two lists
-    obligated agencies only. `kind` an `AgencyKind` value or ""; `search` part of the agency's
-    name or short name, any case. `agency_ids` restricts to those agencies (the reminders).
-    """
-
-    kind: str = ""
-    status: str = STATUS_ALL
-    search: str = ""
-    agency_ids: tuple[int, ...] | None = None
-
-    @classmethod
-    def from_query(cls, query) -> BoardFilters:
-        """The filters of a request's GET parameters; unknown values mean "no filter"."""
-        kind = query.get("kind", "")
-        status = query.get("status", "")
-        if not status and query.get("missing") == "1":  # the board's former parameter
-            status = STATUS_MISSING
-        return cls(
-            kind=kind if kind in AgencyKind.values else "",
-            status=status if status in STATUS_FILTERS else STATUS_ALL,
-            search=" ".join(query.get("q", "").split())[:SEARCH_MAX_LENGTH],
-        )
-
-    @property
-    def shows_others(self) -> bool:
-        return not self.status
-
-    def agencies(self):
-        """The agencies that kind, search and ids keep (ids only), or None for every agency."""
-        if not (self.kind or self.search or self.agency_ids is not None):
-            return None
-        agencies = Agency.objects.order_by()
-        if self.kind:
-            agencies = agencies.filter(kind=self.kind)
-        if self.search:
-            agencies = agencies.filter(
-                Q(name__icontains=self.search) | Q(short_name__icontains=self.search)
-            )
-        if self.agency_ids is not None:
-            agencies = agencies.filter(pk__in=self.agency_ids)
-        return agencies.values("pk")
-
-
-@dataclass(frozen=True)
-class BoardSummary:
-    """The board's totals for the whole edition, whatever the filters and the page."""
-
-    obligated: int  # agencies bound by the obligation
-    compliant: int  # ... that meet the minimum
-    unreachable: int  # ... that do not, and have no operator reachable by e-mail
-    others: int  # agencies on the board not bound by it
-    perumda: int  # ... of which city-owned companies
-    obligated_listed: int  # obligated agencies that the filters keep
-    others_listed: int  # other agencies that the filters keep
-
-    @property
-    def non_compliant(self) -> int:
-        return self.obligated - self.compliant
-
-    @property
-    def percent(self) -> int:
-        """Share of obligated agencies meeting the minimum, rounded down (100 only when all do)."""
-        if not self.obligated:
-            return 0
-        return self.compliant * 100 // self.obligated
-
-
-@dataclass
-class BoardPage:
-    """One page of each section, with the summary."""
-
-    summary: BoardSummary
-    obligated: Page  # object_list: the AgencyRows of this page
-    others: Page
+from innovations.enums import COUNTED_STATUSES
+from innovations.models import ComplianceReminder, Edition, Proposal
 
 
 def _page_number(value) -> int:
@@ -314,7 +114,7 @@ board AS (
     def _totals_sql(self, filters: BoardFilters) -> tuple[str, list]:
         """The summary's figures over `board b`, in `BoardSummary`'s field order."""
         reachable_sql, reachable_params = _compiled(
-            _reachable_operators().order_by().values("agency_id")
+            reachable_operators().order_by().values("agency_id")
         )
         obligated_sql, obligated_params = self._listed_sql(filters, OBLIGATED)
         others_sql, others_params = self._listed_sql(filters, OTHERS)
@@ -471,7 +271,7 @@ ORDER BY {self._ORDER}"""
             Agency.objects.filter(pk__in=ids)
             .select_related("parent")
             .annotate(
-                has_operator=Exists(_reachable_operators().filter(agency=OuterRef("pk"))),
+                has_operator=Exists(reachable_operators().filter(agency=OuterRef("pk"))),
                 last_reminder_id=Subquery(last_reminder),
             )
         )
@@ -517,7 +317,7 @@ ORDER BY {self._ORDER}"""
                 row = rows.get(pk) if pk is not None else None
                 if row is None:
                     continue
-                row._add(counts, group["last"])
+                row.add_counts(counts, group["last"])
                 if pk != group["agency_id"]:
                     row.from_units += counted
         return list(rows.values())
@@ -567,110 +367,3 @@ ORDER BY {self._ORDER}"""
 def compliance_board(edition: Edition) -> ComplianceBoard:
     """The board of `edition` (lazy: see `ComplianceBoard`)."""
     return ComplianceBoard(edition)
-
-
-@dataclass
-class ReminderResult:
-    sent: list[ComplianceReminder]
-    unreachable: list[Agency]
-
-
-def deadline_wib(edition: Edition) -> str:
-    """The submission deadline as people read it: "30 April 2025 16:00 WIB"."""
-    closes = timezone.localtime(edition.submission_closes_at, WIB)
-    return f"{date_format(closes, 'j F Y H:i')} WIB"
-
-
-@transaction.atomic
-def send_compliance_reminders(edition: Edition, *, by, agencies=None, now=None) -> ReminderResult:
-    """E-mail the operators of agencies that have not met the obligation of `edition`.
-
-    `agencies`: the agencies to remind (each must be bound by the obligation and not compliant
-    yet); default every non-compliant obligated agency. Agencies without a reachable operator
-    are returned as `unreachable` and get no reminder row.
-
-    Side effects: locks the edition row (two organisers clicking at once send one after the
-    other), creates one ComplianceReminder per reminded agency (who, when, to whom), and after
-    commit sends one e-mail per agency to its operators, in Indonesian, naming the deadline in
-    WIB. Raises PermissionDenied for non-organisers and WorkflowError when the submission window
-    has closed or a chosen agency cannot be reminded; nothing is sent then.
-    """
-    if not is_organiser(by):
-        raise PermissionDenied(_("Only the organiser (Bagian Organisasi) may do this."))
-    now = now or timezone.now()
-    edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if now >= edition.submission_closes_at:
-        raise WorkflowError(
-            _("The submission window of %(edition)s has closed: a reminder can no longer help.")
-            % {"edition": edition.name}
-        )
-    board = compliance_board(edition)
-    if agencies is None:
-        targets = list(board.non_compliant())
-    else:
-        agencies = list(agencies)
-        found = {
-            row.agency.pk: row
-            for row in board.rows(BoardFilters(agency_ids=tuple(a.pk for a in agencies)))
-        }
-        targets, problems = [], []
-        for agency in agencies:
-            row = found.get(agency.pk)
-            if row is None or not row.agency.is_obligated:
-                problems.append(
-                    _("%(agency)s is not bound by the obligation.") % {"agency": agency.name}
-                )
-            elif row.is_compliant:
-                problems.append(
-                    _("%(agency)s has already met the obligation.") % {"agency": agency.name}
-                )
-            else:
-                targets.append(row)
-        if problems:
-            raise WorkflowError(problems)
-
-    emails: dict[int, list[str]] = {}
-    for agency_id, email in (
-        _reachable_operators()
-        .filter(agency_id__in=[row.agency.pk for row in targets])
-        .order_by("user__email")
-        .values_list("agency_id", "user__email")
-        .distinct()
-    ):
-        emails.setdefault(agency_id, []).append(email)
-
-    reminded = [row for row in targets if emails.get(row.agency.pk)]
-    unreachable = [row.agency for row in targets if not emails.get(row.agency.pk)]
-    reminders = ComplianceReminder.objects.bulk_create(
-        ComplianceReminder(
-            edition=edition,
-            agency=row.agency,
-            sent_by=by,
-            sent_at=now,
-            recipients="\n".join(emails[row.agency.pk]),
-        )
-        for row in reminded
-    )
-    messages = [_reminder_message(edition, row, emails[row.agency.pk]) for row in reminded]
-    if messages:
-        transaction.on_commit(lambda: get_connection().send_messages(messages))
-    return ReminderResult(sent=reminders, unreachable=unreachable)
-
-
-def _reminder_message(edition: Edition, row: AgencyRow, recipients: list[str]) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "edition": edition,
-            "agency": row.agency,
-            "row": row,
-            "deadline": deadline_wib(edition),
-            "site_name": settings.KIKS_SITE_NAME,
-            "government_name": settings.KIKS_GOVERNMENT_NAME,
-        }
-        subject = _("[%(site)s] Reminder: %(agency)s has not submitted to %(edition)s yet") % {
-            "site": settings.KIKS_SITE_NAME,
-            "agency": row.agency.name,
-            "edition": edition.name,
-        }
-        body = render_to_string("innovations/organiser/email/compliance_reminder.txt", context)
-    return EmailMessage(subject, body, None, recipients)

@@ -1,12 +1,13 @@
-"""The public pages, cached whole for visitors who are not signed in.
+"""Whole pages cached for visitors who are not signed in (the public portal's pages).
 
 The registry, an innovation's page, an agency's page, the results and the home page are the same
 for every anonymous visitor, and they are what the public (and link previews) open most. A page
 is rendered once and kept in the shared cache (Redis when several app servers run) under a key
 made of:
 
-- the *public generation*: a stamp renewed whenever anything a public page shows may have
-  changed (see `bump` and the signal receivers in `connect_signals`), so a change is visible on
+- the *public generation*: a stamp renewed whenever anything a cached page shows may have
+  changed: by `bump` (bulk writes that send no signal) and by the signals `renew_on` connects
+  for the models that the app showing them declares (public/apps.py), so a change is visible on
   the next request;
 - the language, the host and the full path with its query string.
 
@@ -104,46 +105,31 @@ def _user_changed(update_fields=None, created=False, **_kwargs):
         bump()
 
 
-# The models whose rows a public page (or the organiser's ranking tables) shows.
-SHOWN_MODELS = (
-    "agencies.Agency",
-    "innovations.Attachment",
-    "innovations.Edition",
-    "innovations.Innovation",
-    "innovations.Proposal",
-    "innovations.SectionAnswer",
-    "innovations.SectionTemplate",
-    "innovations.SustainableDevelopmentGoal",
-    "innovations.Track",
-    "judging.Award",
-    "judging.Criterion",
-    "judging.FinalEntry",
-    "judging.FinalResult",
-    "judging.KijbNomination",
-    "judging.Shortlist",
-    "judging.Stage",
-    "judging.StageResult",
-    "public.Announcement",
-    "public.FavouriteVoteWindow",
-)
+def renew_on(*labels: str) -> None:
+    """Renew the generation whenever a row of one of these models is written or deleted.
 
-
-def connect_signals():
-    """Renew the generation when a row a public page (or the organiser's ranking, see
-    judging.views.ranking_table.groups_cache_key) shows is written or deleted."""
+    Each label is "app_label.Model", or "app_label.Model.field" for the rows of a many-to-many
+    field (added, removed, cleared). Call it from the `ready()` of the app whose cached pages
+    show those rows; registering a label twice connects it once.
+    """
     from django.apps import apps
 
-    for label in SHOWN_MODELS:
-        model = apps.get_model(label)
+    for label in labels:
+        app_label, model_name, *field = label.split(".")
+        model = apps.get_model(app_label, model_name)
+        if field:
+            through = model._meta.get_field(field[0]).remote_field.through
+            uid = f"public-cache-{model._meta.label_lower}-{field[0]}"
+            m2m_changed.connect(_changed, sender=through, dispatch_uid=uid)
+            continue
         uid = f"public-cache-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
-    # Judges' usernames show in the ranking's tables; a sign-in (last_login) or a new password
-    # changes nothing shown.
+
+
+def renew_on_user_changes() -> None:
+    """Renew the generation when an existing user is saved (a cached page shows people's
+    names), except for a sign-in (`last_login`) or a new password, which change nothing shown."""
     post_save.connect(
         _user_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="public-cache-user-save"
-    )
-    Innovation = apps.get_model("innovations.Innovation")
-    m2m_changed.connect(
-        _changed, sender=Innovation.sdgs.through, dispatch_uid="public-cache-innovation-sdgs"
     )

@@ -1,11 +1,13 @@
-from importlib import import_module
-from importlib.util import find_spec
+"""`manage.py load_demo`: every app's demo data in turn; idempotent."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-# Each app owns its demo data; later apps build on earlier ones.
-DEMO_MODULES = ["agencies.demo", "innovations.demo", "judging.demo", "public.demo"]
+from demo import agencies, innovations, judging, public
+from innovations.public_year import refresh_public_years
+
+# One loader per app, in the order the apps build on each other.
+DEMO_MODULES = [agencies, innovations, judging, public]
 
 
 class Command(BaseCommand):
@@ -25,14 +27,10 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DEBUG off: the demo accounts have a published "
                 "password. Use --force if this really is a demonstration server."
             )
-        for name in DEMO_MODULES:
-            if find_spec(name) is None:
-                continue
-            self.stdout.write(f"Loading {name} ...")
-            import_module(name).load(stdout=self.stdout)
+        for module in DEMO_MODULES:
+            self.stdout.write(f"Loading {module.__name__} ...")
+            module.load(stdout=self.stdout)
         # Proposals were written directly (not through the workflow): the registry's order.
-        from innovations.public_year import refresh_public_years
-
         refresh_public_years()
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Password of every demo account: demo-kiks-2021")

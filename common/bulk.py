@@ -1,4 +1,5 @@
-"""Set-based writes of many rows at once."""
+"""Set-based writes of many rows at once (rankings, public years, generated data): one statement
+per batch on PostgreSQL where Django's bulk_update would grow with the square of the batch."""
 
 from django.db import connections, router
 

@@ -1,0 +1,7 @@
+"""The `common` app: no models; registered so that its modules sit with the other apps."""
+
+from django.apps import AppConfig
+
+
+class CommonConfig(AppConfig):
+    name = "common"

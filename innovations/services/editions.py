@@ -1,0 +1,58 @@
+"""Editions: their default sections, and saving one (publication keeps the registry in step)."""
+
+from django.db import transaction
+
+from innovations.models import Edition, SectionTemplate
+from innovations.public_year import refresh_public_years
+from innovations.sections import KIPP_2023_SECTIONS
+
+
+@transaction.atomic
+def add_default_sections(edition) -> int:
+    """Give an edition the KIPP 2023 section list, unless it has sections already.
+
+    Side effects: creates SectionTemplate rows. Returns how many it created.
+    """
+    if edition.sections.exists():
+        return 0
+    SectionTemplate.objects.bulk_create(
+        SectionTemplate(
+            edition=edition,
+            key=key,
+            order=order,
+            title=title,
+            guidance=guidance,
+            weight=weight,
+            min_words=min_words,
+            max_words=max_words,
+            evidence_required=evidence,
+            is_public=(key == "ringkasan"),
+        )
+        for order, (key, title, guidance, weight, min_words, max_words, evidence) in enumerate(
+            KIPP_2023_SECTIONS, start=1
+        )
+    )
+    return len(KIPP_2023_SECTIONS)
+
+
+@transaction.atomic
+def save_edition(edition: Edition, *, update_fields=None) -> Edition:
+    """Save an edition (the admin's form): the one way an edition's publication changes.
+
+    Side effects: locks and saves the edition row (`update_fields` as for Model.save); when
+    `is_published` changed, recomputes `Innovation.public_year` of the innovations entered in it
+    (innovations.public_year, which also renews the cached public pages). A new edition has no
+    proposals yet: nothing to recompute.
+    """
+    was_published = (
+        Edition.objects.select_for_update()
+        .filter(pk=edition.pk)
+        .values_list("is_published", flat=True)
+        .first()
+        if edition.pk
+        else None
+    )
+    edition.save(update_fields=update_fields)
+    if was_published is not None and was_published != edition.is_published:
+        refresh_public_years(edition_id=edition.pk)
+    return edition
