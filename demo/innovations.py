@@ -308,24 +308,26 @@ def load(stdout=None):
         )
 
 
+DRAFTED_2021 = _wib(2021, 1, 18, 9, 0)
+
+
 def _load_2021(agencies, organiser, operators, files) -> int:
     edition, _ = _edition(
         "kiks-2021",
         year=2021,
         name="KIKS 2021",
+        # The article of 22 March 2021 already names the Top Six: submission closed in February.
         submission_opens_at=_wib(2021, 1, 4, 8, 0),
-        submission_closes_at=_wib(2021, 3, 31, 23, 59),
-        verification_closes_at=_wib(2021, 4, 30, 16, 0),
+        submission_closes_at=_wib(2021, 2, 26, 23, 59),
+        verification_closes_at=_wib(2021, 3, 5, 16, 0),
         min_per_agency=1,
         min_months_in_operation=6,
         is_published=True,
     )
+    # One track: the 61 proposals of the SKPD and the 4 of the Perumda compete for one Top Six.
     tracks = _tracks(
         edition,
-        [
-            ("umum", "Umum", 6, 3, "Inovasi perangkat daerah dan unit kerjanya."),
-            ("perumda", "Perumda", 2, 1, "Inovasi perusahaan umum daerah."),
-        ],
+        [("umum", "Umum", 6, 3, "Inovasi perangkat daerah, unit kerjanya dan perumda.")],
     )
     rows, perumda = TOP_SIX + RECOGNISED + OTHERS_2021, PERUMDA_2021
 
@@ -337,17 +339,16 @@ def _load_2021(agencies, organiser, operators, files) -> int:
     existing = set(Proposal.objects.filter(edition=edition).values_list("innovation_id", flat=True))
     rng = random.Random(2021)
     new, history = [], []
-    perumda_slugs = {f"{r[0]}-{_slug(r[1])}" for r in perumda}
-    for number, (slug, (innovation, spec)) in enumerate(innovations.items()):
+    for number, (innovation, spec) in enumerate(innovations.values()):
         if innovation.pk in existing:
             continue
         acronym = innovation.acronym
-        submitted_at = _wib(2021, 3, 1, 9, 0) + datetime.timedelta(hours=number * 7)
-        decided_at = _wib(2021, 4, 12, 10, 0) + datetime.timedelta(hours=number * 3)
+        submitted_at = _wib(2021, 2, 1, 9, 0) + datetime.timedelta(hours=number * 7)
+        decided_at = _wib(2021, 2, 22, 10, 0) + datetime.timedelta(hours=number * 3)
         status = S.REJECTED if acronym in REJECTED_2021 else S.VERIFIED
         proposal = Proposal(
             edition=edition,
-            track=tracks["perumda" if slug in perumda_slugs else "umum"],
+            track=tracks["umum"],
             innovation=innovation,
             agency=innovation.agency,
             status=status,
@@ -360,9 +361,10 @@ def _load_2021(agencies, organiser, operators, files) -> int:
     Proposal.objects.bulk_create([p for p, *_ in new])
     if not new:
         return 0
-    Proposal.objects.filter(pk__in=[p.pk for p, *_ in new]).update(
-        created_at=_wib(2021, 2, 1, 9, 0)
-    )
+    # Written now, but dated as they happened: created before submitted, last touched when decided.
+    for proposal, _spec, _submitted_at, decided_at in new:
+        proposal.created_at, proposal.updated_at = DRAFTED_2021, decided_at
+    Proposal.objects.bulk_update([p for p, *_ in new], ["created_at", "updated_at"])
     sections = list(edition.sections.order_by("order"))
     _fill(
         [(p, _values(p.innovation, p.agency, rng, spec[5]), True) for p, spec, *_ in new],
@@ -373,7 +375,7 @@ def _load_2021(agencies, organiser, operators, files) -> int:
     for proposal, _spec, submitted_at, decided_at in new:
         by = operators.get(proposal.agency.slug)
         acronym = proposal.innovation.acronym
-        history.append(_change(proposal, "", S.DRAFT, by, _wib(2021, 2, 1, 9, 0)))
+        history.append(_change(proposal, "", S.DRAFT, by, DRAFTED_2021))
         history.append(_change(proposal, S.DRAFT, S.SUBMITTED, by, submitted_at))
         if acronym in SENT_BACK_2021:
             back = submitted_at + datetime.timedelta(days=3)

@@ -1,10 +1,12 @@
 """Demo judging data, loaded by `manage.py load_demo` after agencies and innovations.
 
-- KIKS 2021 (slug "kiks-2021"): a finished desk stage. Five judges (juri1..juri5; juri1 works at
-  Dinas Kesehatan, so is in conflict with its proposals and its units'), every verified proposal
-  scored by two judges, the real 2021 Top Six (Cendol, One RooF, Petikemas, Udunan Online,
-  Sicepot, Rijari) on top of the Umum track, and confirmed shortlists with the mayor's decree.
-  Confirming creates the presentation and interview stage with the Top Six as its entries.
+- KIKS 2021 (slug "kiks-2021"), in the order of the article of 22 March 2021: a desk stage in
+  early March (five judges, juri1..juri5; juri1 works at Dinas Kesehatan, so is in conflict with
+  its proposals and its units'), every verified proposal scored by two judges, the real Top Six
+  (Cendol, One RooF, Petikemas, Udunan Online, Sicepot, Rijari) on top, confirmed by the mayor's
+  decree of 19 March 2021. Only those six present and are interviewed, on 30 March 2021, by the
+  whole panel with the mayor; the final result is confirmed on 6 April and published on 8 April;
+  the six go on to the West Java competition (KIJB).
 - The edition open for submission now, if any: a desk stage ready to open (default criteria and
   the five judges, not opened).
 
@@ -23,17 +25,30 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from innovations.models import Edition, Proposal
+from innovations.models import Edition, Innovation, Proposal
 from judging.enums import AwardKind, SheetStatus, StageKind
-from judging.models import Score, ScoreSheet, StageResult
+from judging.models import (
+    ExternalRecognition,
+    FinalEntry,
+    FinalResult,
+    Score,
+    ScoreSheet,
+    StageResult,
+)
 from judging.services import (
     PLEDGE_TEXT,
     assign_judges,
     close_stage,
+    confirm_final_result,
     confirm_shortlist,
     create_stage,
     declare_conflicts,
+    forward_to_kijb,
+    give_award,
     open_stage,
+    publish_final_result,
+    record_consensus_note,
+    schedule_slot,
     set_panel,
     update_stage_settings,
 )
@@ -43,7 +58,7 @@ JUDGES = ["juri1", "juri2", "juri3", "juri4", "juri5"]
 # The real 2021 Top Six, in the order the demo ranks them.
 TOP_SIX = ["Cendol", "One RooF", "Petikemas", "Udunan Online", "Sicepot", "Rijari"]
 DECREE_NUMBER = "061/Kep.118-Org/2021"
-DECREE_DATE = datetime.date(2021, 5, 31)
+DECREE_DATE = datetime.date(2021, 3, 19)
 # How generous each judge is, in score points on the 1-10 scale.
 LENIENCY = {"juri1": 0.0, "juri2": 0.3, "juri3": -0.4, "juri4": 0.6, "juri5": -0.2}
 COMMENTS = [
@@ -97,7 +112,7 @@ def _value(quality: float, judge: str, rng: random.Random) -> Decimal:
 def _load_2021(edition, organiser, judges) -> bool:
     if edition.stages.exists():
         return False
-    opened, deadline, closed = _wib(2021, 5, 3, 8), _wib(2021, 5, 21, 23, 59), _wib(2021, 5, 24, 16)
+    opened, deadline, closed = _wib(2021, 3, 8, 8), _wib(2021, 3, 15, 23, 59), _wib(2021, 3, 16, 16)
     stage = create_stage(edition=edition, kind=StageKind.DESK, by=organiser, now=opened)
     update_stage_settings(stage, by=organiser, closes_at=deadline)
     set_panel(stage, judges=judges, by=organiser, now=opened)
@@ -149,7 +164,7 @@ def _load_2021(edition, organiser, judges) -> bool:
         mean = sum(values) / len(values)
         sheet.overall_comment = next(text for floor, text in COMMENTS if mean >= Decimal(floor))
         sheet.status = SheetStatus.SUBMITTED
-        sheet.submitted_at = opened + datetime.timedelta(days=1 + index % 16, hours=index % 9)
+        sheet.submitted_at = opened + datetime.timedelta(days=1 + index % 6, hours=index % 9)
         sheet.saved_at = sheet.submitted_at
     Score.objects.bulk_create(scores)
     ScoreSheet.objects.bulk_update(
@@ -180,7 +195,7 @@ def _load_2021(edition, organiser, judges) -> bool:
             decree_date=DECREE_DATE,
             by=organiser,
             reason="" if set(chosen) == set(ranked) else "Sesuai Surat Wali Kota.",
-            now=_wib(2021, 5, 31, 14),
+            now=_wib(2021, 3, 19, 14),
             notify=False,
         )
     return True
@@ -212,41 +227,44 @@ INTERVIEW_QUALITY = {
     "Udunan Online": 6.9,
 }
 FINAL_DECREE_NUMBER = "061/Kep.150-Org/2021"
-FINAL_DECREE_DATE = datetime.date(2021, 6, 14)
+FINAL_DECREE_DATE = datetime.date(2021, 4, 6)
 CONSENSUS = {
     "Cendol": "Panel sepakat: dampak literasi anak terukur, mudah direplikasi, layak ke KIJB.",
     "Rijari": "Panel sepakat: deteksi dini murah yang melibatkan warga; data skrining kuat.",
     "Sicepot": "Panel sepakat: kolaborasi lintas sektor kuat; perlu data keberlanjutan anggaran.",
 }
+# As the article of 22 March 2021 gives them: Sikalem and Bunut FM in the Top 10 of the West Java
+# competition 2020 (among the city's four in its Top 32); Cetek opening the city's run of
+# public-service innovation awards from 2017, its award's name and level not given.
 RECOGNITIONS = [
-    ("Sikalem", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020, "province"),
-    ("Bunut FM", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020, "province"),
-    ("Cetek", "Top 99 KIPP (Kompetisi Inovasi Pelayanan Publik) 2020", 2020, "national"),
+    ("Sikalem", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020, "province", ""),
+    ("Bunut FM", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020, "province", ""),
+    (
+        "Cetek",
+        "Penghargaan inovasi pelayanan publik (inovasi kesehatan gratis)",
+        2017,
+        "unstated",
+        "Pemberitaan 22 Maret 2021: awal rangkaian penghargaan inovasi Kota Sukabumi 2017-2020; "
+        "nama dan tingkat penghargaan tidak disebutkan.",
+    ),
 ]
+
+
+INTERVIEW_DAY = _wib(2021, 3, 30, 8)
+KIJB_FORWARDED_ON = datetime.date(2021, 4, 15)
 
 
 @transaction.atomic
 def _load_2021_finals(edition, organiser, panel) -> bool:
-    """Interviews scheduled and scored by the five judges and the mayor, consensus notes, the
-    final result confirmed and published, winners, and Cendol forwarded to KIJB."""
-    from judging.models import FinalEntry, FinalResult
-    from judging.services import (
-        confirm_final_result,
-        forward_to_kijb,
-        give_award,
-        publish_final_result,
-        record_consensus_note,
-        schedule_slot,
-    )
-
+    """Interviews scheduled and scored by the whole panel (the five judges and the mayor),
+    consensus notes, the final result confirmed and published, winners, and the Top Six forwarded
+    to KIJB."""
     stage = edition.stages.filter(kind=StageKind.INTERVIEW).first()
     if stage is None or FinalResult.objects.filter(edition=edition).exists():
         return False
     if stage.opened_at is not None:
         return False  # someone is running these interviews by hand: leave them alone
-    day = _wib(2021, 6, 7, 8)
-    set_panel(stage, judges=panel, by=organiser, now=day)
-    update_stage_settings(stage, by=organiser, judges_per_proposal=len(panel))
+    set_panel(stage, judges=panel, by=organiser, now=INTERVIEW_DAY)
     entries = list(
         StageResult.objects.filter(stage=stage)
         .select_related("proposal__innovation")
@@ -256,22 +274,50 @@ def _load_2021_finals(edition, organiser, panel) -> bool:
         schedule_slot(
             stage,
             proposal=entry.proposal,
-            starts_at=_wib(2021, 6, 7, 9) + datetime.timedelta(minutes=25 * number),
+            starts_at=_wib(2021, 3, 30, 9) + datetime.timedelta(minutes=25 * number),
             place="Ruang Rapat Utama Balai Kota Sukabumi",
             by=organiser,
-            now=day - datetime.timedelta(days=5),
+            now=_wib(2021, 3, 24, 10),
             notify=False,
         )
-    assign_judges(stage, by=organiser, seed=2106, now=day)
-    open_stage(stage, by=organiser, now=day, notify=False)
+    open_stage(stage, by=organiser, now=INTERVIEW_DAY, notify=False)
     for number, judge in enumerate(panel):
         declare_conflicts(
             stage,
             judge=judge,
             conflicts={},
             pledge_text=str(PLEDGE_TEXT),
-            now=day + datetime.timedelta(minutes=5 + number),
+            now=INTERVIEW_DAY + datetime.timedelta(minutes=5 + number),
         )
+    _score_the_interviews(stage)
+    for entry in entries:
+        note = CONSENSUS.get(entry.proposal.innovation.acronym)
+        if note:
+            record_consensus_note(
+                stage, proposal=entry.proposal, text=note, by=organiser, now=_wib(2021, 3, 30, 15)
+            )
+    close_stage(stage, by=organiser, now=_wib(2021, 3, 30, 16))
+    confirm_final_result(
+        edition,
+        decree_number=FINAL_DECREE_NUMBER,
+        decree_date=FINAL_DECREE_DATE,
+        by=organiser,
+        now=_wib(2021, 4, 6, 10),
+    )
+    _give_awards(edition, organiser)
+    publish_final_result(edition, by=organiser, now=_wib(2021, 4, 8, 14), notify=False)
+    for entry in FinalEntry.objects.filter(edition=edition).select_related("proposal"):
+        forward_to_kijb(
+            entry.proposal,
+            forwarded_on=KIJB_FORWARDED_ON,
+            note="Diteruskan ke Biro Organisasi Setda Provinsi Jawa Barat.",
+            by=organiser,
+        )
+    return True
+
+
+def _score_the_interviews(stage) -> None:
+    """Every panel member's sheet of every finalist, as they typed it on the day."""
     criteria = list(stage.criteria.order_by("order", "pk"))
     sheets = list(
         ScoreSheet.objects.filter(assignment__stage=stage, excluded=False)
@@ -303,26 +349,17 @@ def _load_2021_finals(edition, organiser, panel) -> bool:
             text for floor, text in COMMENTS if sum(values) / len(values) >= Decimal(floor)
         )
         sheet.status = SheetStatus.SUBMITTED
-        sheet.submitted_at = _wib(2021, 6, 7, 12) + datetime.timedelta(minutes=index)
+        sheet.submitted_at = _wib(2021, 3, 30, 12) + datetime.timedelta(minutes=index)
         sheet.saved_at = sheet.submitted_at
     Score.objects.bulk_create(scores)
     ScoreSheet.objects.bulk_update(
         sheets, ["overall_comment", "status", "submitted_at", "saved_at"]
     )
-    for entry in entries:
-        note = CONSENSUS.get(entry.proposal.innovation.acronym)
-        if note:
-            record_consensus_note(
-                stage, proposal=entry.proposal, text=note, by=organiser, now=_wib(2021, 6, 7, 15)
-            )
-    close_stage(stage, by=organiser, now=_wib(2021, 6, 7, 16))
-    confirm_final_result(
-        edition,
-        decree_number=FINAL_DECREE_NUMBER,
-        decree_date=FINAL_DECREE_DATE,
-        by=organiser,
-        now=_wib(2021, 6, 14, 10),
-    )
+
+
+def _give_awards(edition, organiser) -> None:
+    """Winners by final rank in each track, the next one an honourable mention, and a special
+    award for Udunan Online."""
     for track in edition.tracks.order_by("order", "pk"):
         ranked = list(
             FinalEntry.objects.filter(edition=edition, track=track, rank__isnull=False)
@@ -345,25 +382,15 @@ def _load_2021_finals(edition, organiser, panel) -> bool:
             title="Inovasi Kolaborasi Warga Terbaik",
             by=organiser,
         )
-    cendol = FinalEntry.objects.filter(edition=edition, proposal__innovation__acronym="Cendol")
-    if cendol.exists():
-        forward_to_kijb(
-            cendol.first().proposal,
-            forwarded_on=datetime.date(2021, 7, 1),
-            note="Diteruskan ke Biro Organisasi Setda Provinsi Jawa Barat.",
-            by=organiser,
-        )
-    publish_final_result(edition, by=organiser, now=_wib(2021, 6, 14, 14), notify=False)
-    return True
 
 
 def _load_recognitions() -> None:
-    from innovations.models import Innovation
-    from judging.models import ExternalRecognition
-
-    for acronym, title, year, level in RECOGNITIONS:
+    for acronym, title, year, level, note in RECOGNITIONS:
         innovation = Innovation.objects.filter(acronym=acronym).order_by("pk").first()
         if innovation is not None:
             ExternalRecognition.objects.get_or_create(
-                innovation=innovation, title=title, year=year, defaults={"level": level}
+                innovation=innovation,
+                title=title,
+                year=year,
+                defaults={"level": level, "note": note},
             )

@@ -88,6 +88,7 @@ class RecognitionLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     NATIONAL = "national", _("National")
     INTERNATIONAL = "international", _("International")
+    UNSTATED = "unstated", _("Level not stated")
 
 
 # Default length of an interview slot: presentation, then questions (minutes).

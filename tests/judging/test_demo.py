@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -51,17 +52,14 @@ def test_demo_2021_desk_stage_and_current_stage_idempotent():
     }
     assert max(loads) - min(loads) <= 1
     assert StageResult.objects.filter(stage=desk, spread_flagged=True).count() == 1
+    # Only the Top Six present and are interviewed (the article's six, not a track's more).
     interview = Stage.objects.get(edition__slug="kiks-2021", order=2)
     assert sorted(interview.results.values_list("proposal__innovation__acronym", flat=True)) == (
-        sorted(
-            demo.TOP_SIX
-            + list(
-                StageResult.objects.filter(
-                    stage=desk, proposal__track__slug="perumda", decision=Decision.SHORTLISTED
-                ).values_list("proposal__innovation__acronym", flat=True)
-            )
-        )
+        sorted(demo.TOP_SIX)
     )
+    # In the order of the article of 22 March 2021: the Top Six known by then.
+    assert desk.closed_at.date() < shortlist.confirmed_at.date() == datetime.date(2021, 3, 19)
+    assert shortlist.decree_date <= datetime.date(2021, 3, 22)
     current = Stage.objects.exclude(edition__slug="kiks-2021").get()
     assert (current.opened_at, current.panel.count()) == (None, 5)
     assert current.criteria.aggregate(total=Sum("weight"))["total"] == Decimal(100)

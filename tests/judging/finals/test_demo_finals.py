@@ -51,9 +51,26 @@ def test_demo_2021_is_a_finished_competition_and_idempotent():
         AwardKind.WINNER_2: umum[1],
         AwardKind.WINNER_3: umum[2],
     }
-    assert KijbNomination.objects.get().proposal.innovation.acronym == "Cendol"
-    assert sorted(ExternalRecognition.objects.values_list("innovation__acronym", flat=True)) == [
-        "Bunut FM",
-        "Cetek",
-        "Sikalem",
+    # The six go on to the West Java competition.
+    assert sorted(
+        KijbNomination.objects.values_list("proposal__innovation__acronym", flat=True)
+    ) == sorted(demo.TOP_SIX)
+    # The whole panel (five judges and the mayor) scored every finalist.
+    assert set(interview.assignments.values_list("judge__username", flat=True).distinct()) == {
+        *demo.JUDGES,
+        "walikota",
+    }
+    # ... but juri1, of Dinas Kesehatan, never its units' Sicepot (Puskesmas) and Rijari (RSUD).
+    assert interview.assignments.count() == 6 * 6 - 2
+    assert sorted(
+        interview.assignments.filter(judge__username="juri1").values_list(
+            "proposal__innovation__acronym", flat=True
+        )
+    ) == ["Cendol", "One RooF", "Petikemas", "Udunan Online"]
+    assert sorted(
+        ExternalRecognition.objects.values_list("innovation__acronym", "title", "year")
+    ) == [
+        ("Bunut FM", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020),
+        ("Cetek", "Penghargaan inovasi pelayanan publik (inovasi kesehatan gratis)", 2017),
+        ("Sikalem", "Top 10 Kompetisi Inovasi Jawa Barat 2020", 2020),
     ]
