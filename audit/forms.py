@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DateInput
+
 
 class AuditFilterForm(forms.Form):
     """The organiser's filters over the audit log; every field is optional."""
@@ -8,12 +10,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
     actor = forms.CharField(label=_("By (username)"), required=False, max_length=150)
-    date_from = forms.DateField(
-        label=_("From (date, WIB)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To (date, WIB)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From (date, WIB)"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To (date, WIB)"), required=False, widget=DateInput())
 
     def __init__(self, *args, actions=(), object_types=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DateInput
 from innovations.enums import SDG, AttachmentKind
 from innovations.models import Innovation, SustainableDevelopmentGoal
 from innovations.services import INNOVATION_FIELDS, MAX_ANSWER_CHARACTERS
@@ -38,7 +39,7 @@ class InnovationForm(forms.ModelForm):
         model = Innovation
         fields = [*INNOVATION_FIELDS, "sdgs"]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "started_on": DateInput(),
             "expansion": forms.TextInput(),
         }
         help_texts = {

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.widgets import DateInput, DateTimeInput, TimeInput
 from innovations.models import Edition
 from judging.enums import AwardKind, StageKind
 from judging.models import Stage
@@ -41,7 +42,7 @@ class StageSettingsForm(forms.ModelForm):
             "rank_by",
             "closes_at",
         ]
-        widgets = {"closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        widgets = {"closes_at": DateTimeInput()}
 
 
 class CriterionForm(forms.Form):
@@ -263,9 +264,7 @@ class ShortlistForm(forms.Form):
         label=_("Shortlisted entries"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
     decree_number = forms.CharField(label=_("Decree number (Surat Wali Kota)"), max_length=120)
-    decree_date = forms.DateField(
-        label=_("Decree date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decree_date = forms.DateField(label=_("Decree date"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -298,10 +297,8 @@ class SlotForm(forms.Form):
     """
 
     proposal = forms.TypedChoiceField(label=_("Entry"), coerce=int)
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(
-        label=_("Start time (WIB)"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    day = forms.DateField(label=_("Date"), widget=DateInput())
+    start = forms.TimeField(label=_("Start time (WIB)"), widget=TimeInput())
     presentation_minutes = forms.IntegerField(
         label=_("Presentation (minutes)"), min_value=1, max_value=180, initial=7
     )
@@ -422,9 +419,7 @@ class WeightsForm(forms.Form):
 
 class FinalConfirmForm(forms.Form):
     decree_number = forms.CharField(label=_("Decree number (Surat Wali Kota)"), max_length=120)
-    decree_date = forms.DateField(
-        label=_("Decree date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decree_date = forms.DateField(label=_("Decree date"), widget=DateInput())
 
 
 class AwardForm(forms.Form):
@@ -443,9 +438,7 @@ class AwardForm(forms.Form):
 
 class KijbForm(forms.Form):
     proposal = forms.TypedChoiceField(label=_("Finalist"), coerce=int)
-    forwarded_on = forms.DateField(
-        label=_("Forwarded on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    forwarded_on = forms.DateField(label=_("Forwarded on"), widget=DateInput())
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
     def __init__(self, *args, rows, **kwargs):
