@@ -5,6 +5,7 @@ the actions "verify", "request changes" and "reject" (single, from the proposal'
 from the list). Attachments open through the permission-checked download view.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -32,7 +33,12 @@ from innovations.models import (
     Track,
 )
 from innovations.review import DECISIONS, BulkNoteForm, DecisionForm, apply_decision, attachment_url
-from innovations.services import WorkflowError, add_default_sections, save_edition
+from innovations.services import (
+    WorkflowError,
+    add_default_sections,
+    edition_change_problems,
+    save_edition,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -108,8 +114,33 @@ class SectionTemplateInline(admin.StackedInline):
         return not _submissions_opened(obj) and super().has_delete_permission(request, obj)
 
 
+class EditionAdminForm(forms.ModelForm):
+    """The admin's edition form refuses what save_edition refuses, as form errors."""
+
+    class Meta:
+        model = Edition
+        fields = [
+            "year",
+            "name",
+            "slug",
+            "submission_opens_at",
+            "submission_closes_at",
+            "verification_closes_at",
+            "min_per_agency",
+            "max_per_agency",
+            "min_months_in_operation",
+            "is_published",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the typed values
+        for problem in edition_change_problems(self.instance):
+            self.add_error(None, problem)
+
+
 @admin.register(Edition)
 class EditionAdmin(admin.ModelAdmin):
+    form = EditionAdminForm
     list_display = [
         "name",
         "year",

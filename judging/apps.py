@@ -10,8 +10,10 @@ class JudgingConfig(AppConfig):
         # Judges open the attachments of the entries they may see through the innovations
         # attachment view: widen its scope with ours (innovations never imports judging).
         from innovations import selectors as innovation_selectors
+        from innovations.services import register_edition_guard
+        from judging.lifecycle import edition_guard
         from judging.selectors import attachment_scope
 
-        register = getattr(innovation_selectors, "register_attachment_scope", None)
-        if register is not None:
-            register(attachment_scope)
+        innovation_selectors.register_attachment_scope(attachment_scope)
+        # An edition's dates and publication never contradict its judging (judging.lifecycle).
+        register_edition_guard(edition_guard)

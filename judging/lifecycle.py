@@ -261,3 +261,43 @@ def editions_in_progress(now=None) -> list[Edition]:
     if not current:
         current = list(newest[:1])
     return current
+
+
+# The edition's dates that judging relies on once it has started.
+WINDOW_FIELDS = ("submission_opens_at", "submission_closes_at", "verification_closes_at")
+
+
+def edition_guard(saved, edition) -> list[str]:
+    """Registered with innovations.services.register_edition_guard: an edition change that would
+    contradict judging. Once the desk evaluation has opened the submission window and the
+    verification period stay as they were (a reopened window would let proposals in that no
+    stage judges); once the results are published the edition stays public (they are public)."""
+    problems = []
+    changed = [
+        name
+        for name in WINDOW_FIELDS
+        if _to_second(getattr(saved, name)) != _to_second(getattr(edition, name))
+    ]
+    if changed and Stage.objects.filter(edition=saved, opened_at__isnull=False).exists():
+        problems.append(
+            _(
+                "Judging of %(edition)s has started: the submission window and the "
+                "verification period can no longer change."
+            )
+            % {"edition": saved.name}
+        )
+    if saved.is_published and not edition.is_published and _results_published(saved):
+        problems.append(
+            _("The results of %(edition)s are published: the edition stays public.")
+            % {"edition": saved.name}
+        )
+    return problems
+
+
+def _to_second(value):
+    """A time as the admin's form shows it (to the second): re-saving it unchanged is no change."""
+    return value.replace(microsecond=0) if value is not None else None
+
+
+def _results_published(edition) -> bool:
+    return FinalResult.objects.filter(edition=edition, results_published_at__isnull=False).exists()

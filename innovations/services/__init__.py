@@ -35,7 +35,12 @@ from innovations.services.editing import (
     create_proposal,
     save_proposal_draft,
 )
-from innovations.services.editions import add_default_sections, save_edition
+from innovations.services.editions import (
+    add_default_sections,
+    edition_change_problems,
+    register_edition_guard,
+    save_edition,
+)
 from innovations.services.editor import EditorOutcome, save_proposal_edits
 from innovations.services.workflow import (
     AGENCY,
@@ -67,6 +72,8 @@ __all__ = [
     "WorkflowError",
     "add_attachment",
     "add_default_sections",
+    "edition_change_problems",
+    "register_edition_guard",
     "check_new_entry",
     "copy_proposal",
     "create_innovation",

@@ -44,6 +44,27 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 }
 
 
+# What the opening of an edition's first judging stage closes (the desk evaluation opens only once
+# every proposal is decided, judging.lifecycle; after it, none may join or leave it silently).
+JUDGING_CLOSES = {
+    (S.VERIFIED, S.WITHDRAWN): gettext_lazy(
+        "Judging has started: the proposal can no longer be withdrawn."
+    ),
+    (S.DRAFT, S.SUBMITTED): gettext_lazy(
+        "Judging has started: a proposal handed in now would miss the desk evaluation."
+    ),
+    (S.CHANGES_REQUESTED, S.SUBMITTED): gettext_lazy(
+        "Judging has started: a proposal handed in now would miss the desk evaluation."
+    ),
+    (S.SUBMITTED, S.VERIFIED): gettext_lazy(
+        "Judging has started: a proposal verified now would miss the desk evaluation."
+    ),
+    (S.SUBMITTED, S.CHANGES_REQUESTED): gettext_lazy(
+        "Judging has started: a proposal can no longer be sent back for changes."
+    ),
+}
+
+
 def judging_has_started(edition) -> bool:
     """Whether any judging stage of the edition has opened (then the agency can no longer withdraw).
 
@@ -127,8 +148,9 @@ def _allowed_move(locked: Proposal, to: str, *, by, note: str, now) -> Move:
         )
     if move.note_required and not note:
         raise WorkflowError(_("Write a note for the agency explaining the decision."))
-    if to == S.WITHDRAWN and locked.status == S.VERIFIED and judging_has_started(locked.edition):
-        raise WorkflowError(_("Judging has started: the proposal can no longer be withdrawn."))
+    closed_by_judging = JUDGING_CLOSES.get((locked.status, to))
+    if closed_by_judging and judging_has_started(locked.edition):
+        raise WorkflowError(closed_by_judging)
     if to == S.SUBMITTED:
         problems = submission_problems(locked, now=now) + _check_cap(locked)
         if problems:

@@ -13,7 +13,7 @@ from audit.services import record
 from common import cache as page_cache
 from common.mail import send_mail
 from innovations.models import Edition, Proposal
-from innovations.services import operator_emails
+from innovations.services import operator_emails, save_edition
 from judging.enums import Decision, RankBy, TieBreak
 from judging.models import FinalEntry, FinalResult, Stage, StageResult
 from judging.results.tiebreak import rank_entries
@@ -206,11 +206,15 @@ def confirm_final_result(edition, *, decree_number: str, decree_date, by, now=No
 
 @transaction.atomic
 def publish_final_result(edition, *, by, now=None, notify: bool = True) -> FinalResult:
-    """Publish a confirmed final result: the public pages show the final ranking and awards, and
-    every finalist's agency sees its feedback.
+    """Publish a confirmed final result: the one action that makes public all that publication
+    means. The edition becomes public if it was not (its results page, its finalists in the
+    registry), the results page shows the final ranking and the awards, the winners' pages their
+    awards, and every finalist's agency sees its feedback. FinalResult.results_published_at is
+    the one record of it; the edition cannot be hidden again while it stands (judging.lifecycle).
 
-    Side effects: sets FinalResult.results_published_at / published_by, writes an audit event,
-    e-mails the finalists' operators after commit.
+    Side effects: sets FinalResult.results_published_at / published_by, publishes the edition
+    through innovations.services.save_edition (which refreshes the registry), writes an audit
+    event, e-mails the finalists' operators after commit.
     """
     require_organiser(by)
     now = now or timezone.now()
@@ -221,7 +225,18 @@ def publish_final_result(edition, *, by, now=None, notify: bool = True) -> Final
         raise JudgingError(_("The final result is already published."))
     result.results_published_at, result.published_by = now, by
     result.save(update_fields=["results_published_at", "published_by"])
-    record("final.publish", result, by=by, after={"published_at": now.isoformat()})
+    locked_edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    made_public = not locked_edition.is_published
+    if made_public:
+        locked_edition.is_published = True
+        save_edition(locked_edition, update_fields=["is_published"])
+        edition.is_published = True
+    record(
+        "final.publish",
+        result,
+        by=by,
+        after={"published_at": now.isoformat(), "edition_made_public": made_public},
+    )
     if not notify:
         return result
     for entry in FinalEntry.objects.filter(edition=edition).select_related(
