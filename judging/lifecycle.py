@@ -20,9 +20,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innovations.enums import ProposalStatus
+from innovations.compliance import compliance_board
+from innovations.enums import COUNTED_STATUSES, ProposalStatus
 from innovations.models import Edition, Proposal
-from judging.models import FinalResult, Shortlist, Stage, StageResult
+from judging.enums import SheetStatus
+from judging.models import FinalResult, InterviewSlot, ScoreSheet, Shortlist, Stage, StageResult
 from judging.validators import confirmation_problems, desk_opening_problems, opening_problems
 
 
@@ -247,11 +249,6 @@ def lifecycle_of(edition, now=None) -> Lifecycle:
     return Lifecycle(edition, phase, steps, next_step, blockers, facts)
 
 
-def counts_by_status(facts: Facts) -> dict[str, int]:
-    """The edition's proposals per status, for the dashboards."""
-    return {status: facts.statuses.get(status, 0) for status in ProposalStatus.values}
-
-
 def editions_in_progress(now=None) -> list[Edition]:
     """The editions a dashboard follows: those not archived, newest first (at most three)."""
     now = now or timezone.now()
@@ -301,3 +298,91 @@ def _to_second(value):
 
 def _results_published(edition) -> bool:
     return FinalResult.objects.filter(edition=edition, results_published_at__isnull=False).exists()
+
+
+@dataclass
+class Overview:
+    """What the organiser's and the leadership's dashboards show of an edition."""
+
+    lifecycle: Lifecycle
+    handed_in: int  # submitted, changes requested or verified
+    waiting: int  # waiting for verification
+    verified: int
+    compliant: int
+    obligated: int
+    unreachable: int  # obligated agencies that have not met it and that no e-mail reaches
+    stage: Stage | None  # the stage open now, or the last one opened
+    sheets_submitted: int
+    sheets_assigned: int
+    deadline: tuple[str, datetime.datetime] | None  # the next date that matters
+
+    @property
+    def edition(self):
+        return self.lifecycle.edition
+
+    @property
+    def judging_percent(self) -> int:
+        if not self.sheets_assigned:
+            return 0
+        return self.sheets_submitted * 100 // self.sheets_assigned
+
+
+def overview_of(edition, now=None) -> Overview:
+    """The edition's lifecycle with its figures: a fixed handful of queries."""
+    lifecycle = lifecycle_of(edition, now)
+    facts = lifecycle.facts
+    statuses = facts.statuses
+    summary = compliance_board(edition).summary()
+    opened = [stage for stage in facts.stages if stage.opened_at is not None]
+    stage = next((s for s in opened if not s.is_closed), opened[-1] if opened else None)
+    sheets = {"total": 0, "submitted": 0}
+    if stage is not None:
+        sheets = ScoreSheet.objects.filter(assignment__stage=stage, excluded=False).aggregate(
+            total=Count("pk"), submitted=Count("pk", filter=Q(status=SheetStatus.SUBMITTED))
+        )
+    return Overview(
+        lifecycle=lifecycle,
+        handed_in=sum(statuses.get(status, 0) for status in COUNTED_STATUSES),
+        waiting=statuses.get(ProposalStatus.SUBMITTED, 0),
+        verified=statuses.get(ProposalStatus.VERIFIED, 0),
+        compliant=summary.compliant,
+        obligated=summary.obligated,
+        unreachable=summary.unreachable,
+        stage=stage,
+        sheets_submitted=sheets["submitted"] or 0,
+        sheets_assigned=sheets["total"] or 0,
+        deadline=_next_deadline(facts),
+    )
+
+
+def _next_deadline(facts: Facts):
+    """The earliest date still ahead: submission or verification closing, a stage's scoring
+    deadline, the next interview slot."""
+    edition, now = facts.edition, facts.now
+    dates = [
+        (_("Submission closes"), edition.submission_closes_at),
+        (_("Verification closes"), edition.verification_closes_at),
+    ]
+    dates += [
+        (_("Scoring deadline of %(stage)s") % {"stage": stage.get_kind_display()}, stage.closes_at)
+        for stage in facts.stages
+        if stage.is_open
+    ]
+    slot = (
+        InterviewSlot.objects.filter(stage__edition=edition, starts_at__gt=now)
+        .select_related("proposal__innovation")
+        .order_by("starts_at")
+        .first()
+    )
+    if slot is not None:
+        dates.append(
+            (_("Next interview: %(entry)s") % {"entry": slot.proposal.innovation.acronym},
+             slot.starts_at)
+        )  # fmt: skip
+    ahead = [(label, when) for label, when in dates if when is not None and when > now]
+    return min(ahead, key=lambda item: item[1]) if ahead else None
+
+
+def overviews(now=None) -> list[Overview]:
+    """The editions a dashboard follows (editions_in_progress), each with its figures."""
+    return [overview_of(edition, now) for edition in editions_in_progress(now)]

@@ -2,7 +2,7 @@
 
 from django import template
 
-from judging import selectors
+from judging import lifecycle, selectors
 
 register = template.Library()
 
@@ -38,3 +38,10 @@ def innovation_history(innovation, public=False):
     """Editions, results, awards and external recognitions of an innovation (see
     judging.selectors.innovation_history)."""
     return selectors.innovation_history(innovation, public=public)
+
+
+@register.simple_tag
+def edition_overviews():
+    """The editions in progress with their phase, figures and next step (judging.lifecycle), for
+    the organiser's and the leadership's dashboards."""
+    return lifecycle.overviews()
