@@ -166,6 +166,11 @@ class BoardSummary:
         return self.obligated - self.compliant
 
     @property
+    def remindable(self) -> int:
+        """Obligated agencies not compliant yet that a reminder can reach (an operator's e-mail)."""
+        return self.non_compliant - self.unreachable
+
+    @property
     def percent(self) -> int:
         """Share of obligated agencies meeting the minimum, rounded down (100 only when all do)."""
         if not self.obligated:
