@@ -94,14 +94,26 @@ def proposal_for_review(pk, *, user) -> Proposal:
 
 
 def next_in_queue(proposal) -> Proposal | None:
-    """The oldest other proposal of the same edition still waiting for a decision."""
-    return (
-        Proposal.objects.filter(edition_id=proposal.edition_id, status=S.SUBMITTED)
-        .exclude(pk=proposal.pk)
+    """The oldest other proposal of the same edition still waiting for a decision, with its
+    innovation and agency (for the message that names it) and `waiting`: how many wait in all."""
+    waiting = Proposal.objects.filter(edition_id=proposal.edition_id, status=S.SUBMITTED).exclude(
+        pk=proposal.pk
+    )
+    following = (
+        waiting.select_related("innovation", "agency")
+        .only(
+            "pk",
+            "innovation__name",
+            "innovation__acronym",
+            "innovation__expansion",
+            "agency__name",
+        )
         .order_by("submitted_at", "pk")
-        .only("pk")
         .first()
     )
+    if following is not None:
+        following.waiting = waiting.count()
+    return following
 
 
 def reviewer_checklist(proposal, *, now=None) -> list[CheckItem]:

@@ -248,7 +248,25 @@ class DecisionView(ProposalReviewMixin, TemplateView):
         )
         following = next_in_queue(proposal)
         if following is not None:
+            messages.info(
+                request,
+                ngettext(
+                    "Next in the queue: “%(innovation)s” of %(agency)s (%(count)d proposal waits).",
+                    "Next in the queue: “%(innovation)s” of %(agency)s (%(count)d proposals wait).",
+                    following.waiting,
+                )
+                % {
+                    "innovation": following.innovation.title,
+                    "agency": following.agency.name,
+                    "count": following.waiting,
+                },
+            )
             return redirect("innovations:organiser_review", pk=following.pk)
+        messages.info(
+            request,
+            _("No proposal of %(edition)s waits for a decision any more.")
+            % {"edition": proposal.edition.name},
+        )
         return redirect(
             reverse("innovations:organiser_queue")
             + "?"

@@ -510,3 +510,36 @@ def test_navigation_and_dashboard_for_organiser_and_leadership(client):
     assert "/penyelenggara/kepatuhan/" in organiser_page
     assert QUEUE not in leader_page
     assert "/penyelenggara/kepatuhan/" in leader_page
+
+
+def test_after_a_decision_the_page_names_what_was_decided_and_what_comes_next(client, waiting):
+    proposal, _operator = waiting
+    following = submitted(proposal.edition, minutes_ago=-5)
+    submitted(proposal.edition, minutes_ago=-10)
+    client.force_login(make_organiser())
+
+    page = client.post(
+        review_url(proposal, "verifikasi/"),
+        {"verify-expected_status": "submitted"},
+        follow=True,
+    )
+
+    assert [str(m) for m in page.context["messages"]] == [
+        f"“{proposal.innovation.title}” of {proposal.agency.name}: Verified.",
+        f"Next in the queue: “{following.innovation.title}” of {following.agency.name} "
+        "(2 proposals wait).",
+    ]
+    assert page.context["proposal"].pk == following.pk
+
+
+def test_after_the_last_decision_the_page_says_the_queue_is_empty(client, waiting):
+    proposal, _operator = waiting
+    client.force_login(make_organiser())
+
+    page = client.post(
+        review_url(proposal, "verifikasi/"), {"verify-expected_status": "submitted"}, follow=True
+    )
+
+    assert [str(m) for m in page.context["messages"]][-1] == (
+        f"No proposal of {proposal.edition.name} waits for a decision any more."
+    )
