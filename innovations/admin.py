@@ -128,6 +128,7 @@ class EditionAdminForm(forms.ModelForm):
             "verification_closes_at",
             "min_per_agency",
             "max_per_agency",
+            "cap_counts_units",
             "min_months_in_operation",
             "is_published",
         ]

@@ -61,6 +61,14 @@ class Edition(models.Model):
     max_per_agency = models.PositiveSmallIntegerField(
         _("maximum proposals per agency"), null=True, blank=True, help_text=_("Empty: no cap.")
     )
+    cap_counts_units = models.BooleanField(
+        _("the cap counts an agency with its units"),
+        default=True,
+        help_text=_(
+            "On: a unit's proposals (a Puskesmas under Dinas Kesehatan) count towards its parent "
+            "agency's cap, as they count for its obligation. Off: each unit has a cap of its own."
+        ),
+    )
     min_months_in_operation = models.PositiveSmallIntegerField(
         _("minimum months in operation"), default=6
     )

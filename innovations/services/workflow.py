@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -86,38 +87,62 @@ def _check_actor(move: Move, proposal: Proposal, by) -> None:
         )
 
 
+def cap_holder(proposal: Proposal) -> Agency:
+    """The agency whose cap the proposal counts towards: its own agency, or, when the edition
+    counts an agency with its units (Edition.cap_counts_units), the unit's parent; the same
+    grouping as the obligation's (innovations.compliance)."""
+    agency = proposal.agency
+    if proposal.edition.cap_counts_units and agency.parent_id is not None:
+        return agency.parent
+    return agency
+
+
 def _check_cap(proposal: Proposal) -> list[str]:
-    """The per-agency cap. The caller holds the agency's row lock, so two operators submitting at
-    the same moment are counted one after the other."""
+    """The per-agency cap. The caller holds the cap holder's row lock, so two operators
+    submitting at the same moment (of one agency, or of an agency and its unit) are counted one
+    after the other."""
     edition = proposal.edition
     if edition.max_per_agency is None:
         return []
+    holder = cap_holder(proposal)
+    group = Q(agency_id=holder.pk)
+    if edition.cap_counts_units:
+        group |= Q(agency__parent_id=holder.pk)
     handed_in = (
-        Proposal.objects.counted()
-        .filter(edition=edition, agency_id=proposal.agency_id)
-        .exclude(pk=proposal.pk)
-        .count()
+        Proposal.objects.counted().filter(group, edition=edition).exclude(pk=proposal.pk).count()
     )
-    if handed_in >= edition.max_per_agency:
+    if handed_in < edition.max_per_agency:
+        return []
+    if holder.pk != proposal.agency_id or edition.cap_counts_units and holder.children.exists():
         return [
             ngettext(
-                "%(agency)s has already handed in %(count)d proposal to %(edition)s, the most "
-                "this edition allows.",
-                "%(agency)s has already handed in %(count)d proposals to %(edition)s, the most "
-                "this edition allows.",
+                "%(agency)s and its units have already handed in %(count)d proposal to "
+                "%(edition)s, the most this edition allows.",
+                "%(agency)s and its units have already handed in %(count)d proposals to "
+                "%(edition)s, the most this edition allows.",
                 handed_in,
             )
-            % {"agency": proposal.agency.name, "count": handed_in, "edition": edition.name}
+            % {"agency": holder.name, "count": handed_in, "edition": edition.name}
         ]
-    return []
+    return [
+        ngettext(
+            "%(agency)s has already handed in %(count)d proposal to %(edition)s, the most "
+            "this edition allows.",
+            "%(agency)s has already handed in %(count)d proposals to %(edition)s, the most "
+            "this edition allows.",
+            handed_in,
+        )
+        % {"agency": holder.name, "count": handed_in, "edition": edition.name}
+    ]
 
 
 def _lock_for_move(proposal: Proposal, to: str) -> Proposal:
     """The proposal's row, locked and fresh (and before it, for a capped submission, the
     agency's row)."""
     if to == S.SUBMITTED and proposal.edition.max_per_agency is not None:
-        # Lock order is always agency, then proposal: two submissions of one agency queue here.
-        Agency.objects.select_for_update().filter(pk=proposal.agency_id).first()
+        # Lock order is always agency (the cap's holder), then proposal: two submissions counted
+        # towards one cap queue here.
+        Agency.objects.select_for_update().filter(pk=cap_holder(proposal).pk).first()
     # of=("self",): lock the proposal row only. A plain FOR UPDATE over the join would also lock
     # the edition row, queueing every move of the whole edition behind each other.
     return (

@@ -285,3 +285,34 @@ def test_every_failure_is_listed_at_once(agency, operator):
         "edition allows."
     )
     assert "Add at least one photo of the innovation." not in messages
+
+
+@pytest.fixture
+def dinkes_and_unit():
+    dinkes = make_agency("Dinas Kesehatan")
+    puskesmas = make_agency("Puskesmas Tipar", parent=dinkes)
+    return dinkes, puskesmas, make_operator(puskesmas)
+
+
+def test_the_cap_counts_an_agency_with_its_units(dinkes_and_unit):
+    dinkes, puskesmas, operator = dinkes_and_unit
+    edition = make_edition_window(OPENS, CLOSES, max_per_agency=2)
+    make_proposal(edition, agency=dinkes, status=S.SUBMITTED)
+    make_proposal(edition, agency=puskesmas, status=S.VERIFIED)
+    proposal = make_proposal(edition, agency=puskesmas)
+
+    assert _refusal(proposal, operator, OPENS) == [
+        "Dinas Kesehatan and its units have already handed in 2 proposals to "
+        f"{edition.name}, the most this edition allows."
+    ]
+
+
+def test_an_edition_may_give_each_unit_a_cap_of_its_own(dinkes_and_unit):
+    dinkes, puskesmas, operator = dinkes_and_unit
+    edition = make_edition_window(OPENS, CLOSES, max_per_agency=1, cap_counts_units=False)
+    make_proposal(edition, agency=dinkes, status=S.SUBMITTED)
+    proposal = make_proposal(edition, agency=puskesmas)
+
+    submit_proposal(proposal, by=operator, now=OPENS)
+
+    assert Proposal.objects.get(pk=proposal.pk).status == S.SUBMITTED
