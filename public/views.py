@@ -76,6 +76,7 @@ class HomeView(MetaMixin, TemplateView):
             announcements=selectors.announcements(now),
             results_edition=results_edition,
             results=[item for item in results if item.shortlist],
+            results_published=any(item.final for item in results),
             figures=selectors.headline_figures(),
             recent=selectors.recent_innovations(),
             votes=selectors.open_vote_windows(now),

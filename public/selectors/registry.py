@@ -14,7 +14,12 @@ from innovations.models import (
 )
 from judging.enums import AwardKind
 from public.selectors.entries import entries_prefetch, first_photo, public_answers, public_editions
-from public.selectors.results import confirmed_shortlist_results, public_awards, shortlisted_ids
+from public.selectors.results import (
+    awards_of,
+    confirmed_shortlist_results,
+    public_awards,
+    shortlisted_ids,
+)
 
 REGISTRY_PAGE_SIZE = 24
 RESULT_SHORTLISTED = "shortlisted"
@@ -119,10 +124,21 @@ def registry_choices() -> dict:
 
 
 def mark_rows(innovations) -> None:
-    """Set `photo`, `entries` and `shortlisted` on each innovation of a page (one query)."""
+    """Set `photo`, `entries`, `awards` (each award with its edition) and `shortlisted_editions`
+    (those where it was shortlisted without an award) on each innovation of a page (two
+    queries)."""
     rows = list(innovations)
-    chosen = shortlisted_ids(entry.pk for row in rows for entry in row.public_entries)
+    entry_ids = [entry.pk for row in rows for entry in row.public_entries]
+    chosen = shortlisted_ids(entry_ids)
+    awards = awards_of(entry_ids)
     for row in rows:
         row.entries = row.public_entries
         row.photo = first_photo(row.public_entries)
-        row.shortlisted_editions = [e.edition for e in row.public_entries if e.pk in chosen]
+        row.awards = [
+            (award, entry.edition)
+            for entry in row.public_entries
+            for award in awards.get(entry.pk, [])
+        ]
+        row.shortlisted_editions = [
+            e.edition for e in row.public_entries if e.pk in chosen and e.pk not in awards
+        ]

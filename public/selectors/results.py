@@ -35,6 +35,16 @@ def public_awards() -> QuerySet[Award]:
     return Award.objects.filter(public_award_q(), public_proposal_q("proposal__"))
 
 
+def awards_of(proposal_ids) -> dict[int, list[Award]]:
+    """The public awards of these proposals, by proposal (one query)."""
+    ids = list(proposal_ids)
+    found: dict[int, list[Award]] = {}
+    if ids:
+        for award in public_awards().filter(proposal_id__in=ids).order_by("kind", "title"):
+            found.setdefault(award.proposal_id, []).append(award)
+    return found
+
+
 def shortlisted_ids(proposal_ids) -> set[int]:
     """Which of these proposals are on a confirmed shortlist (one query)."""
     ids = list(proposal_ids)
@@ -161,7 +171,8 @@ def vote_windows() -> list[FavouriteVoteWindow]:
 
 
 def latest_results() -> tuple[Edition | None, list[TrackResults]]:
-    """The newest published edition with a confirmed shortlist, and its results."""
+    """The newest published edition with a confirmed shortlist, and its results: the shortlist of
+    each track and, once the final result is published, its final ranking with the awards."""
     edition = (
         public_editions()
         .filter(Exists(Shortlist.objects.filter(stage__edition=OuterRef("pk"))))
@@ -170,4 +181,6 @@ def latest_results() -> tuple[Edition | None, list[TrackResults]]:
     )
     if edition is None:
         return None, []
-    return edition, edition_results(edition)
+    tracks = edition_results(edition)
+    add_final_ranking(edition, tracks)  # the winners, once the final result is published
+    return edition, tracks

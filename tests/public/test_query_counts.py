@@ -41,9 +41,9 @@ def _edition_with(count: int, *, agency=None):
 # (url, queries): the queries are listed beside each page.
 PAGES = [
     # current edition (open one, else newest), latest results (edition, tracks, shortlists,
-    # entries), timeline (stages, shortlist date), announcements, figures, recent innovations
-    # (rows, entries, photos, shortlist marks), open votes
-    (lambda: reverse("home"), 15),
+    # entries, published final result), timeline (stages, shortlist date), announcements,
+    # figures, recent innovations (rows, entries, photos, shortlist marks, awards), open votes
+    (lambda: reverse("home"), 17),
     # agency, entries, photos, shortlist marks
     (lambda: reverse("public:agency", kwargs={"slug": "qc-agency"}), 4),
     # edition, tracks, shortlists, entries, published final result (judging), vote window

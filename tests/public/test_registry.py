@@ -190,8 +190,9 @@ def _fill(count: int) -> None:
     make_confirmed_shortlist(tracks[0], chosen)
 
 
-# Queries: filter choices (editions, tracks), count, page rows, entries, photos, shortlist marks.
-REGISTRY_QUERIES = 7
+# Queries: filter choices (editions, tracks), count, page rows, entries, photos, shortlist marks,
+# awards.
+REGISTRY_QUERIES = 8
 
 
 @pytest.mark.parametrize("count", [1, 12])
