@@ -368,7 +368,8 @@ class ScaleRows:
         writer.insert(
             Proposal,
             ["id", "edition_id", "track_id", "innovation_id", "agency_id", "status", "video_url"]
-            + ["submitted_at", "status_changed_at", "created_by_id", "created_at", "updated_at"],
+            + ["submitted_at", "status_changed_at", "created_by_id", "created_at", "updated_at"]
+            + ["innovation_name", "innovation_acronym", "innovation_expansion"],
             (
                 (
                     first_proposal + i,
@@ -383,6 +384,10 @@ class ScaleRows:
                     operator_of[i],
                     now,
                     now,
+                    # The same identity as the innovation's row above.
+                    f"Layanan Inovasi {tag} Nomor {i + 1}",
+                    f"SK{i + 1:05d}",
+                    f"Sistem Kinerja {i + 1}",
                 )
                 for i in range(total)
             ),

@@ -51,7 +51,7 @@ from innovations.models import (
     attachment_path,
     thumbnail_path,
 )
-from innovations.services import add_default_sections
+from innovations.services import add_default_sections, entry_fields
 from innovations.validators import count_words
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -351,6 +351,7 @@ def _load_2021(agencies, organiser, operators, files) -> int:
             track=tracks["umum"],
             innovation=innovation,
             agency=innovation.agency,
+            **entry_fields(innovation),
             status=status,
             video_url=f"https://www.youtube.com/watch?v=kiks21{number:03d}",
             submitted_at=submitted_at,
@@ -374,7 +375,7 @@ def _load_2021(agencies, organiser, operators, files) -> int:
     )
     for proposal, _spec, submitted_at, decided_at in new:
         by = operators.get(proposal.agency.slug)
-        acronym = proposal.innovation.acronym
+        acronym = proposal.innovation_acronym
         history.append(_change(proposal, "", S.DRAFT, by, DRAFTED_2021))
         history.append(_change(proposal, S.DRAFT, S.SUBMITTED, by, submitted_at))
         if acronym in SENT_BACK_2021:
@@ -478,6 +479,7 @@ def _load_current(agencies, organiser, operators, files) -> int:
             track=tracks[track],
             innovation=innovation,
             agency=innovation.agency,
+            **entry_fields(innovation),
             status=status,
             video_url=(
                 f"https://www.youtube.com/watch?v=kiks{year % 100}{number:03d}" if complete else ""

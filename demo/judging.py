@@ -135,17 +135,17 @@ def _load_2021(edition, organiser, judges) -> bool:
     )
     # One entry the judges disagree on (one of its judges is much harsher), to show the flag.
     disputed = sorted(
-        {s.assignment.proposal.innovation.acronym for s in sheets} - set(TOP_SIX), key=str.lower
+        {s.assignment.proposal.innovation_acronym for s in sheets} - set(TOP_SIX), key=str.lower
     )[3]
     harsh = next(
         sheet.assignment.judge_id
         for sheet in sheets
-        if sheet.assignment.proposal.innovation.acronym == disputed
+        if sheet.assignment.proposal.innovation_acronym == disputed
     )
     scores = []
     for index, sheet in enumerate(sheets):
         judge = sheet.assignment.judge.username
-        acronym = sheet.assignment.proposal.innovation.acronym
+        acronym = sheet.assignment.proposal.innovation_acronym
         rng = random.Random(f"{judge}-{acronym}")
         quality = _quality(acronym)
         if acronym == disputed and sheet.assignment.judge_id == harsh:
@@ -268,7 +268,7 @@ def _load_2021_finals(edition, organiser, panel) -> bool:
     entries = list(
         StageResult.objects.filter(stage=stage)
         .select_related("proposal__innovation")
-        .order_by("proposal__innovation__acronym")
+        .order_by("proposal__innovation_acronym")
     )
     for number, entry in enumerate(entries):
         schedule_slot(
@@ -291,7 +291,7 @@ def _load_2021_finals(edition, organiser, panel) -> bool:
         )
     _score_the_interviews(stage)
     for entry in entries:
-        note = CONSENSUS.get(entry.proposal.innovation.acronym)
+        note = CONSENSUS.get(entry.proposal.innovation_acronym)
         if note:
             record_consensus_note(
                 stage, proposal=entry.proposal, text=note, by=organiser, now=_wib(2021, 3, 30, 15)
@@ -327,7 +327,7 @@ def _score_the_interviews(stage) -> None:
     scores = []
     for index, sheet in enumerate(sheets):
         judge = sheet.assignment.judge.username
-        acronym = sheet.assignment.proposal.innovation.acronym
+        acronym = sheet.assignment.proposal.innovation_acronym
         rng = random.Random(f"interview-{judge}-{acronym}")
         quality = INTERVIEW_QUALITY.get(acronym, 7.0)
         values = [
@@ -372,7 +372,7 @@ def _give_awards(edition, organiser) -> None:
         for entry in ranked[track.winner_count : track.winner_count + 1]:
             give_award(edition, proposal=entry.proposal, kind=AwardKind.HONOURABLE, by=organiser)
     udunan = FinalEntry.objects.filter(
-        edition=edition, proposal__innovation__acronym="Udunan Online"
+        edition=edition, proposal__innovation_acronym="Udunan Online"
     ).first()
     if udunan is not None:
         give_award(

@@ -38,6 +38,7 @@ from innovations.services import (
     add_default_sections,
     edition_change_problems,
     save_edition,
+    sync_entry_titles,
 )
 
 
@@ -231,6 +232,11 @@ class InnovationAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
     prepopulated_fields = {"slug": ["acronym", "name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A correction reaches the proposals that can still change, never a handed-in one.
+        sync_entry_titles(obj)
+
 
 class SectionAnswerInline(admin.StackedInline):
     model = SectionAnswer
@@ -325,9 +331,9 @@ class ProposalAdmin(admin.ModelAdmin):
     ]
     list_filter = ["edition", TrackFilter, "status", "agency__kind"]
     search_fields = [
-        "innovation__name",
-        "innovation__acronym",
-        "innovation__expansion",
+        "innovation_name",
+        "innovation_acronym",
+        "innovation_expansion",
         "agency__name",
         "agency__short_name",
     ]
@@ -354,13 +360,9 @@ class ProposalAdmin(admin.ModelAdmin):
     actions = ["verify_selected", "request_changes_selected", "reject_selected"]
     change_form_template = "admin/innovations/proposal/change_form.html"
 
-    @admin.display(description=gettext_lazy("acronym"), ordering="innovation__acronym")
+    @admin.display(description=gettext_lazy("acronym"), ordering="innovation_acronym")
     def acronym(self, obj):
-        return obj.innovation.acronym
-
-    @admin.display(description=gettext_lazy("innovation name"), ordering="innovation__name")
-    def innovation_name(self, obj):
-        return obj.innovation.name
+        return obj.innovation_acronym
 
     @admin.display(description=gettext_lazy("track"), ordering="track__name")
     def track_name(self, obj):
@@ -528,7 +530,7 @@ class ProposalAdmin(admin.ModelAdmin):
 class SectionAnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["proposal", "section", "word_count", "updated_at"]
     list_filter = ["proposal__edition", "section__title"]
-    search_fields = ["proposal__innovation__name", "proposal__innovation__acronym", "text"]
+    search_fields = ["proposal__innovation_name", "proposal__innovation_acronym", "text"]
     list_select_related = ["proposal__innovation", "proposal__edition", "section"]
 
     def has_view_permission(self, request, obj=None):
@@ -541,8 +543,8 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "proposal__edition", "proposal__agency__kind"]
     search_fields = [
         "original_name",
-        "proposal__innovation__name",
-        "proposal__innovation__acronym",
+        "proposal__innovation_name",
+        "proposal__innovation_acronym",
         "proposal__agency__name",
     ]
     list_select_related = ["proposal__innovation", "proposal__edition"]
@@ -571,8 +573,8 @@ class ProposalStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["proposal", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status", "proposal__edition", "proposal__agency__kind"]
     search_fields = [
-        "proposal__innovation__name",
-        "proposal__innovation__acronym",
+        "proposal__innovation_name",
+        "proposal__innovation_acronym",
         "proposal__agency__name",
         "note",
     ]

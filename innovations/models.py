@@ -342,6 +342,14 @@ class Proposal(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="proposals"
     )
+    # The innovation as this entry shows it: copied from the innovation until the edition is
+    # published (innovations.services.editing.sync_entry_titles), then kept. A later edition's
+    # draft that renames the innovation never rewrites what an earlier edition published.
+    innovation_name = models.CharField(_("innovation name in this edition"), max_length=200)
+    innovation_acronym = models.CharField(_("acronym in this edition"), max_length=40)
+    innovation_expansion = models.CharField(
+        _("acronym expansion in this edition"), max_length=200, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
@@ -370,6 +378,10 @@ class Proposal(models.Model):
 
     objects = ProposalQuerySet.as_manager()
 
+    # Each proposal's own copy of the innovation's identity (see innovation_name).
+    ENTRY_FIELDS = {"innovation_name": "name", "innovation_acronym": "acronym",
+                    "innovation_expansion": "expansion"}  # fmt: skip
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -397,7 +409,14 @@ class Proposal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.innovation} · {self.edition}"
+        return f"{self.innovation_acronym or self.innovation_name} · {self.edition}"
+
+    @property
+    def entry_title(self) -> str:
+        """The innovation as this entry shows it: the acronym, with its expansion."""
+        if self.innovation_expansion and self.innovation_acronym:
+            return f"{self.innovation_acronym} ({self.innovation_expansion})"
+        return self.innovation_acronym or self.innovation_name
 
     @property
     def is_editable_by_agency(self) -> bool:

@@ -100,14 +100,8 @@ def next_in_queue(proposal) -> Proposal | None:
         pk=proposal.pk
     )
     following = (
-        waiting.select_related("innovation", "agency")
-        .only(
-            "pk",
-            "innovation__name",
-            "innovation__acronym",
-            "innovation__expansion",
-            "agency__name",
-        )
+        waiting.select_related("agency")
+        .only("pk", "innovation_name", "innovation_acronym", "innovation_expansion", "agency__name")
         .order_by("submitted_at", "pk")
         .first()
     )
@@ -255,7 +249,7 @@ def _trigram_scores(proposal, section, summary) -> dict[int, tuple[float, float]
     scores: dict[int, list[float]] = {}
     names = (
         _candidates(proposal)
-        .annotate(similarity=TrigramSimilarity("innovation__name", proposal.innovation.name))
+        .annotate(similarity=TrigramSimilarity("innovation_name", proposal.innovation_name))
         .filter(similarity__gte=TRIGRAM_THRESHOLD)
         .values_list("pk", "similarity")
     )
@@ -285,8 +279,8 @@ def _ratio(left: str, right: str) -> float:
 
 def _difflib_scores(proposal, section, summary) -> dict[int, tuple[float, float]]:
     scores: dict[int, list[float]] = {}
-    name = normalise(proposal.innovation.name)
-    for pk, other in _candidates(proposal).values_list("pk", "innovation__name").iterator():
+    name = normalise(proposal.innovation_name)
+    for pk, other in _candidates(proposal).values_list("pk", "innovation_name").iterator():
         ratio = _ratio(name, normalise(other))
         if ratio >= DIFFLIB_THRESHOLD:
             scores.setdefault(pk, [0.0, 0.0])[0] = ratio

@@ -97,7 +97,7 @@ class StageAdmin(admin.ModelAdmin):
 class ConflictAdmin(ReadOnlyAdmin):
     list_display = ["judge", "edition", "agency", "proposal", "source", "recorded_at", "stage"]
     list_filter = ["source", "edition"]
-    search_fields = ["judge__username", "agency__name", "proposal__innovation__acronym", "reason"]
+    search_fields = ["judge__username", "agency__name", "proposal__innovation_acronym", "reason"]
     list_select_related = ["judge", "edition", "agency", "proposal__innovation", "stage__edition"]
 
 
@@ -113,7 +113,7 @@ class ConflictDeclarationAdmin(ReadOnlyAdmin):
 class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["judge", "proposal", "stage", "is_manual", "created_by", "created_at"]
     list_filter = ["stage__edition", "stage__kind", "is_manual"]
-    search_fields = ["judge__username", "proposal__innovation__acronym"]
+    search_fields = ["judge__username", "proposal__innovation_acronym"]
     list_select_related = ["judge", "proposal__innovation", "proposal__edition", "stage__edition"]
 
 
@@ -140,7 +140,7 @@ class ScoreSheetAdmin(ReadOnlyAdmin):
         "excluded",
     ]
     list_filter = ["status", "excluded", "assignment__stage__edition", "assignment__stage__kind"]
-    search_fields = ["assignment__judge__username", "assignment__proposal__innovation__acronym"]
+    search_fields = ["assignment__judge__username", "assignment__proposal__innovation_acronym"]
     list_select_related = [
         "assignment__judge",
         "assignment__proposal__innovation",
@@ -171,7 +171,7 @@ class StageResultAdmin(ReadOnlyAdmin):
         "decree_ref",
     ]
     list_filter = ["stage__edition", "stage__kind", "decision", "spread_flagged"]
-    search_fields = ["proposal__innovation__acronym", "proposal__innovation__name"]
+    search_fields = ["proposal__innovation_acronym", "proposal__innovation_name"]
     list_select_related = ["proposal__innovation", "proposal__edition", "stage__edition"]
     ordering = ["stage", "proposal__track", "rank"]
 
@@ -206,7 +206,7 @@ class ShortlistChangeAdmin(ReadOnlyAdmin):
 class StageEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "stage", "action", "by", "judge", "proposal", "note"]
     list_filter = ["action", "stage__edition"]
-    search_fields = ["note", "judge__username", "proposal__innovation__acronym"]
+    search_fields = ["note", "judge__username", "proposal__innovation_acronym"]
     list_select_related = ["stage__edition", "by", "judge", "proposal__innovation"]
 
 

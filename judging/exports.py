@@ -80,7 +80,7 @@ def _stage_rows(stage, criteria) -> tuple[list[str], list[list]]:
         ]
         identity = [
             entry.proposal.track.name,
-            entry.proposal.innovation.acronym,
+            entry.proposal.innovation_acronym,
             entry.proposal.agency.name,
         ]
         own = sheets.get(entry.proposal_id, [])
@@ -135,7 +135,7 @@ def selection_workbook(edition, target) -> None:
                 [
                     c.judge.get_username(),
                     c.agency.name if c.agency else (c.proposal.agency.name if c.proposal else ""),
-                    c.proposal.innovation.acronym if c.proposal else "",
+                    c.proposal.innovation_acronym if c.proposal else "",
                     c.get_source_display(),
                     c.reason,
                     c.recorded_at,
@@ -165,7 +165,7 @@ def selection_workbook(edition, target) -> None:
             [
                 [
                     row.track.name,
-                    row.proposal.innovation.acronym,
+                    row.proposal.innovation_acronym,
                     row.proposal.agency.name,
                     *[_number(row.stage_scores.get(str(s.pk))) for s in stages],
                     row.score,

@@ -254,7 +254,7 @@ class ManualAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["judge"].choices = [(user.pk, user.username) for user in judges]
         self.fields["proposal"].choices = [
-            (entry.proposal_id, f"{entry.proposal.innovation.acronym} · {entry.proposal.agency}")
+            (entry.proposal_id, f"{entry.proposal.innovation_acronym} · {entry.proposal.agency}")
             for entry in entries
         ]
 
@@ -279,7 +279,7 @@ class ShortlistForm(forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposals"].choices = [
-            (row.proposal_id, row.proposal.innovation.acronym) for row in rows if row.is_scored
+            (row.proposal_id, row.proposal.innovation_acronym) for row in rows if row.is_scored
         ]
 
 
@@ -326,7 +326,7 @@ class SlotForm(forms.Form):
         else:
             self.proposals = {proposal.pk: proposal for proposal in choices}
             self.fields["proposal"].choices = [
-                (proposal.pk, f"{proposal.innovation.acronym} · {proposal.agency}")
+                (proposal.pk, f"{proposal.innovation_acronym} · {proposal.agency}")
                 for proposal in choices
             ]
 
@@ -352,7 +352,7 @@ class SlotForm(forms.Form):
                 params={
                     "value": value,
                     "entries": ", ".join(
-                        f"#{entry.proposal_id} {entry.proposal.innovation.acronym} "
+                        f"#{entry.proposal_id} {entry.proposal.innovation_acronym} "
                         f"({entry.proposal.agency})"
                         for entry in matches
                     ),
@@ -430,7 +430,7 @@ class AwardForm(forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = [
-            (row.proposal_id, f"{row.proposal.innovation.acronym} · {row.track.name}")
+            (row.proposal_id, f"{row.proposal.innovation_acronym} · {row.track.name}")
             for row in rows
         ]
         self.fields["kind"].choices = AwardKind.choices
@@ -444,6 +444,6 @@ class KijbForm(forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = [
-            (row.proposal_id, f"{row.proposal.innovation.acronym} · {row.track.name}")
+            (row.proposal_id, f"{row.proposal.innovation_acronym} · {row.track.name}")
             for row in rows
         ]

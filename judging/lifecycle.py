@@ -376,7 +376,7 @@ def _next_deadline(facts: Facts):
     )
     if slot is not None:
         dates.append(
-            (_("Next interview: %(entry)s") % {"entry": slot.proposal.innovation.acronym},
+            (_("Next interview: %(entry)s") % {"entry": slot.proposal.innovation_acronym},
              slot.starts_at)
         )  # fmt: skip
     ahead = [(label, when) for label, when in dates if when is not None and when > now]

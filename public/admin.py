@@ -68,7 +68,7 @@ class FavouriteVoteAdmin(admin.ModelAdmin):
     list_display = ["proposal", "track", "created_at", "confirmed_at"]
     list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "track__edition"]
     list_select_related = ["proposal__innovation", "proposal__edition", "track__edition"]
-    search_fields = ["proposal__innovation__acronym", "proposal__innovation__name"]
+    search_fields = ["proposal__innovation_acronym", "proposal__innovation_name"]
     fields = ["track", "proposal", "created_at", "confirmed_at"]
     readonly_fields = fields
 

@@ -34,7 +34,7 @@ def vote_counts(edition) -> list[VoteCount]:
             ),
             pending=Count("favourite_votes", filter=Q(favourite_votes__confirmed_at__isnull=True)),
         )
-        .order_by("track__order", "track__name", "-confirmed", "innovation__acronym", "pk")
+        .order_by("track__order", "track__name", "-confirmed", "innovation_acronym", "pk")
     )
     return [VoteCount(p, p.confirmed, p.pending) for p in proposals]
 
@@ -56,8 +56,8 @@ def vote_counts_table(edition) -> Table:
         [
             edition.name,
             row.proposal.track.name,
-            row.proposal.innovation.acronym,
-            row.proposal.innovation.name,
+            row.proposal.innovation_acronym,
+            row.proposal.innovation_name,
             row.proposal.agency.name,
             row.confirmed,
             row.pending,

@@ -79,7 +79,7 @@ class VoteForm(forms.Form):
         kwargs.setdefault("prefix", f"track-{entry.track.pk}")
         super().__init__(*args, **kwargs)
         self.fields["proposal"].choices = [
-            (proposal.pk, f"{proposal.innovation.acronym} · {proposal.agency.name}")
+            (proposal.pk, f"{proposal.innovation_acronym} · {proposal.agency.name}")
             for proposal in entry.entries
         ]
 

@@ -142,7 +142,7 @@ def request_vote(
             "public:vote_confirm", kwargs={"token": make_token(vote)}
         )
         subject = gettext_lazy("Confirm your favourite vote for %(acronym)s")
-        subject_params = {"acronym": proposal.innovation.acronym}
+        subject_params = {"acronym": proposal.innovation_acronym}
         template = "public/email/vote_confirm.txt"
     # In the visitor's language (the page they voted on), without the site prefix.
     send_mail(

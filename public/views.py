@@ -139,11 +139,11 @@ class InnovationView(MetaMixin, DetailView):
         return context
 
     def get_meta(self):
-        innovation = self.page.innovation
+        shown = self.page.latest  # as its newest public entry shows it
         return {
-            "title": innovation.title,
+            "title": shown.entry_title,
             "description": describe(self.page.summary)
-            or describe(f"{innovation.name} · {innovation.agency.name}"),
+            or describe(f"{shown.innovation_name} · {shown.agency.name}"),
             "photo": self.page.photos[0] if self.page.photos else None,
         }
 

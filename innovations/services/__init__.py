@@ -5,7 +5,6 @@
 - editing: new innovations and proposals, copies, saving a draft;
 - attachments: uploading and removing a draft's files;
 - editor: what one button of the proposal editor does, in one transaction;
-- editor: what one button of the proposal editor does, in one transaction;
 - editions: default sections, saving an edition.
 
 Import from here (`from innovations.services import submit_proposal`); the modules are the
@@ -33,7 +32,9 @@ from innovations.services.editing import (
     copy_proposal,
     create_innovation,
     create_proposal,
+    entry_fields,
     save_proposal_draft,
+    sync_entry_titles,
 )
 from innovations.services.editions import (
     add_default_sections,
@@ -78,6 +79,7 @@ __all__ = [
     "copy_proposal",
     "create_innovation",
     "create_proposal",
+    "entry_fields",
     "is_agency_operator",
     "judging_has_started",
     "lock_editable",
@@ -90,6 +92,7 @@ __all__ = [
     "require_operator",
     "save_edition",
     "save_proposal_draft",
+    "sync_entry_titles",
     "save_proposal_edits",
     "submit_proposal",
     "transition_proposal",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from common import cache as page_cache
 from innovations.enums import AttachmentKind
 from innovations.models import Attachment, Innovation, Proposal, SectionAnswer
 from innovations.services.access import WorkflowError, lock_editable, require_operator
@@ -114,6 +115,7 @@ def create_proposal(
         agency=innovation.agency,
         created_by=by,
         status_changed_at=now,
+        **entry_fields(innovation),
     )
     record_creation(proposal, by=by)
     return proposal
@@ -211,6 +213,28 @@ def _save_innovation(innovation: Innovation, fields) -> None:
     for name in changed:
         setattr(innovation, name, fields[name])
     innovation.save(update_fields=[*changed, "updated_at"])
+    if set(changed) & set(Proposal.ENTRY_FIELDS.values()):
+        sync_entry_titles(innovation)
+
+
+def entry_fields(innovation: Innovation) -> dict:
+    """A proposal's own copy of the innovation's identity (Proposal.innovation_name ...)."""
+    return {mine: getattr(innovation, theirs) for mine, theirs in Proposal.ENTRY_FIELDS.items()}
+
+
+def sync_entry_titles(innovation: Innovation) -> int:
+    """Bring the innovation's identity (name, acronym, expansion) into its proposals of editions
+    that are not published yet; a published edition's entries keep what it showed, so a later
+    edition's draft never rewrites an earlier edition's results. Side effects: updates those
+    proposals' copies (one statement) and renews the public pages. Returns how many changed."""
+    updated = (
+        Proposal.objects.filter(innovation=innovation, edition__is_published=False)
+        .exclude(**entry_fields(innovation))
+        .update(**entry_fields(innovation))
+    )
+    if updated:
+        page_cache.bump()  # an UPDATE sends no signal
+    return updated
 
 
 @transaction.atomic
@@ -242,6 +266,7 @@ def copy_proposal(source: Proposal, *, edition, track, by, now=None) -> Proposal
         copied_from=source,
         created_by=by,
         status_changed_at=now,
+        **entry_fields(source.innovation),
     )
     sections = {section.key: section for section in edition.sections.all()}
     SectionAnswer.objects.bulk_create(

@@ -278,7 +278,7 @@ def notify_agency_of_status(proposal: Proposal, previous: str, note: str) -> Non
         subject=gettext_lazy("[%(site)s] %(innovation)s: %(status)s"),
         subject_params={
             "site": settings.KIKS_SITE_NAME,
-            "innovation": proposal.innovation.acronym,
+            "innovation": proposal.innovation_acronym,
             "status": S(proposal.status).label,
         },
         prefix=False,

@@ -119,7 +119,7 @@ class ProposalListView(OperatorRequiredMixin, ListView):
 
     def get_queryset(self):
         queryset = operator_proposals(self.request.user).order_by(
-            "-edition__submission_opens_at", "agency__name", "innovation__acronym", "pk"
+            "-edition__submission_opens_at", "agency__name", "innovation_acronym", "pk"
         )
         edition = self.request.GET.get("edition")
         if edition:
@@ -165,7 +165,7 @@ class ProposalCreateView(OperatorRequiredMixin, TemplateView):
                 operator_proposals(self.request.user)
                 .filter(edition__submission_opens_at__lt=self.edition.submission_opens_at)
                 .exclude(innovation__proposals__edition=self.edition)
-                .order_by("-edition__submission_opens_at", "innovation__acronym")
+                .order_by("-edition__submission_opens_at", "innovation_acronym")
             )
         return context
 

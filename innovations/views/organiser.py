@@ -241,7 +241,7 @@ class DecisionView(ProposalReviewMixin, TemplateView):
             request,
             _("“%(innovation)s” of %(agency)s: %(status)s.")
             % {
-                "innovation": proposal.innovation.title,
+                "innovation": proposal.entry_title,
                 "agency": proposal.agency.name,
                 "status": proposal.get_status_display(),
             },
@@ -256,7 +256,7 @@ class DecisionView(ProposalReviewMixin, TemplateView):
                     following.waiting,
                 )
                 % {
-                    "innovation": following.innovation.title,
+                    "innovation": following.entry_title,
                     "agency": following.agency.name,
                     "count": following.waiting,
                 },

@@ -19,11 +19,10 @@ UPDATE judging_stageresult
                p.track_id AS track_id,
                ROW_NUMBER() OVER (
                    PARTITION BY p.track_id
-                   ORDER BY r.rank IS NULL, r.rank, i.acronym, r.id
+                   ORDER BY r.rank IS NULL, r.rank, p.innovation_acronym, r.id
                ) AS place
           FROM judging_stageresult r
           JOIN innovations_proposal p ON p.id = r.proposal_id
-          JOIN innovations_innovation i ON i.id = p.innovation_id
          WHERE r.stage_id = %s
        ) AS ordered
  WHERE judging_stageresult.id = ordered.id

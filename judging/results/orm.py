@@ -3,23 +3,16 @@ figures as the SQL statement of judging.results.sql, row for row."""
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Cast, Greatest, Least, Round, RowNumber
 
+from common.formats import cents
 from judging.enums import RankBy, SheetStatus, TieBreak
 from judging.models import Assignment, Score, ScoreSheet, StageResult
 from judging.results.tiebreak import rank_entries
 from judging.selectors.stages import counted_sheets
-
-CENT = Decimal("0.01")
-
-
-def quantize(value, places=CENT) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(places, rounding=ROUND_HALF_UP)
 
 
 def _float(expression):
@@ -209,14 +202,14 @@ def _figures(stage, stored, affected, count, mean, square, normalised, heaviest,
         return stored[:7]
     if not count:
         return UNSCORED
-    spread = quantize(math.sqrt(max(square - mean**2, 0.0)))
+    spread = cents(math.sqrt(max(square - mean**2, 0.0)))
     return (
         count,
-        quantize(mean),
-        quantize(median),
+        cents(mean),
+        cents(median),
         spread,
-        quantize(normalised),
-        quantize(heaviest),
+        cents(normalised),
+        cents(heaviest),
         spread > stage.spread_threshold,
     )
 

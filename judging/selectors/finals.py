@@ -26,7 +26,7 @@ def agency_feedback_entries(user) -> list[FinalEntry]:
             edition__final_result__results_published_at__isnull=False,
         )
         .select_related("edition", "proposal__innovation")
-        .order_by("-edition__year", "proposal__innovation__acronym")
+        .order_by("-edition__year", "proposal__innovation_acronym")
     )
 
 
@@ -47,7 +47,7 @@ def final_rows(edition) -> list[FinalEntry]:
         .prefetch_related(
             Prefetch("proposal__awards", Award.objects.order_by("kind", "title", "pk"))
         )
-        .order_by("track__order", "track_id", "rank", "proposal__innovation__acronym")
+        .order_by("track__order", "track_id", "rank", "proposal__innovation_acronym")
     )
 
 

@@ -183,7 +183,7 @@ def declaration_entries(stage) -> list[StageResult]:
     return list(
         StageResult.objects.filter(stage=stage)
         .select_related("proposal__innovation", "proposal__agency__parent")
-        .order_by("proposal__agency__name", "proposal__innovation__acronym")
+        .order_by("proposal__agency__name", "proposal__innovation_acronym")
     )
 
 

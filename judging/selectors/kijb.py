@@ -11,7 +11,7 @@ def forwarding_pack(edition) -> list[dict]:
     nominations = list(
         KijbNomination.objects.filter(proposal__edition=edition)
         .select_related("proposal__innovation", "proposal__agency", "proposal__track")
-        .order_by("proposal__innovation__acronym")
+        .order_by("proposal__innovation_acronym")
     )
     ids = [n.proposal_id for n in nominations]
     answers: dict[int, list] = {}
@@ -39,17 +39,19 @@ def forwarding_pack(edition) -> list[dict]:
         final = finals.get(proposal.pk)
         pack.append(
             {
+                # As the edition showed it (the entry's own copy); typed values: the page shows
+                # them in the reader's language, the JSON in ISO and plain numbers.
                 "innovation": {
-                    "name": innovation.name,
-                    "acronym": innovation.acronym,
-                    "expansion": innovation.expansion,
-                    "started_on": innovation.started_on.isoformat(),
+                    "name": proposal.innovation_name,
+                    "acronym": proposal.innovation_acronym,
+                    "expansion": proposal.innovation_expansion,
+                    "started_on": innovation.started_on,
                     "form": innovation.get_form_display(),
                     "digital": innovation.is_digital,
                 },
                 "agency": proposal.agency.name,
                 "track": proposal.track.name,
-                "forwarded_on": nomination.forwarded_on.isoformat(),
+                "forwarded_on": nomination.forwarded_on,
                 "note": nomination.note,
                 "video_url": proposal.video_url,
                 "sections": [
@@ -68,7 +70,7 @@ def forwarding_pack(edition) -> list[dict]:
                 "results": [
                     {
                         "stage": r.stage.get_kind_display(),
-                        "mean": str(r.mean) if r.mean is not None else None,
+                        "mean": r.mean,
                         "rank": r.rank,
                         "decision": r.get_decision_display(),
                         "decree": r.decree_ref,
@@ -76,7 +78,7 @@ def forwarding_pack(edition) -> list[dict]:
                     for r in results.get(proposal.pk, [])
                 ],
                 "final": {
-                    "score": str(final.score) if final and final.score is not None else None,
+                    "score": final.score if final else None,
                     "rank": final.rank if final else None,
                     "awards": [a.label for a in final.proposal.awards.all()] if final else [],
                 },

@@ -2,13 +2,14 @@
 cut itself, and the judges' statistics (leniency)."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 
+from common.formats import cents
 from innovations.models import Track
 from judging.enums import RankBy, SheetStatus, TieBreak
 from judging.models import PanelMember, ScoreSheet, StageResult
@@ -37,7 +38,7 @@ RANKING_PAGE_FIELDS = (
     "tie_break",
     "spread_flagged",
     "decision",
-    "proposal__innovation__acronym",
+    "proposal__innovation_acronym",
     "proposal__agency__name",
     "proposal__track__name",
     "proposal__track__order",
@@ -63,7 +64,7 @@ def ranking_rows(stage, *, track_id=None, offset: int = 0, limit: int | None = N
     total, excluded) by username, loaded in one query for the rows shown.
     """
     queryset = StageResult.objects.filter(stage=stage).select_related(
-        "proposal__innovation", "proposal__agency", "proposal__track"
+        "proposal__agency", "proposal__track"
     )
     sizes: dict[int, int] = {}
     if limit is None:
@@ -73,7 +74,7 @@ def ranking_rows(stage, *, track_id=None, offset: int = 0, limit: int | None = N
             "proposal__track__order",
             "proposal__track_id",
             F("rank").asc(nulls_last=True),
-            F("proposal__innovation__acronym").asc(),
+            F("proposal__innovation_acronym").asc(),
             "pk",
         )
     else:
@@ -185,12 +186,6 @@ class JudgeStatistics:
         return "in_line"
 
 
-def _decimal(value, places="0.01") -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
 class JudgeStatisticsList(list):
     """judge_statistics' rows, with `panel_size`: how many judges the panel has in all."""
 
@@ -258,9 +253,9 @@ def judge_statistics(stage, *, limit: int | None = None) -> JudgeStatisticsList:
             JudgeStatistics(
                 judge=member.judge,
                 scored=row["scored"],
-                mean=_decimal(row["mean"]),
-                spread=_decimal(variance**0.5),
-                leniency=_decimal(row["leniency"]),
+                mean=cents(row["mean"]),
+                spread=cents(variance**0.5),
+                leniency=cents(row["leniency"]),
             )
         )
     result.panel_size = len(panel) if limit is not None else len(result)

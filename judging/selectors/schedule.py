@@ -49,7 +49,7 @@ class Schedule:
 
 
 def _by_acronym(proposal):
-    return (proposal.innovation.acronym, proposal.pk)
+    return (proposal.innovation_acronym, proposal.pk)
 
 
 def schedule(stage) -> Schedule:
@@ -86,8 +86,8 @@ def schedule(stage) -> Schedule:
     else:
         # Named by acronym and number only: the fewest joins, in the order of the index.
         first = list(
-            unscheduled.select_related("proposal__innovation").only(
-                "stage_id", "proposal_id", "proposal__innovation__acronym"
+            unscheduled.select_related("proposal").only(
+                "stage_id", "proposal_id", "proposal__innovation_acronym"
             )[:UNSCHEDULED_SHOWN]
         )
         choices = None

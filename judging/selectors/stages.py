@@ -132,7 +132,7 @@ def assignment_table(stage) -> list[dict]:
     entries = list(
         StageResult.objects.filter(stage=stage)
         .select_related("proposal__innovation", "proposal__agency", "proposal__track")
-        .order_by("proposal__track__order", "proposal__innovation__acronym", "proposal_id")
+        .order_by("proposal__track__order", "proposal__innovation_acronym", "proposal_id")
     )
     by_proposal: dict[int, list[Assignment]] = {}
     for assignment in (

@@ -142,7 +142,7 @@ def assign_judges(stage, *, by, seed: int | None = None, now=None) -> Assignment
     judges = dict(locked.panel.values_list("judge_id", "judge__username"))
     if not judges:
         raise JudgingError(_("Add judges to the panel first."))
-    entries = dict(locked.results.values_list("proposal_id", "proposal__innovation__acronym"))
+    entries = dict(locked.results.values_list("proposal_id", "proposal__innovation_acronym"))
     existing = list(
         Assignment.objects.filter(stage=locked).values_list(
             "judge_id", "proposal_id", "sheet__excluded"
@@ -201,12 +201,12 @@ def assign_manually(stage, *, judge, proposal, by, now=None) -> Assignment:
     if is_in_conflict(judge, proposal):
         raise JudgingError(
             _("%(judge)s is in conflict with %(entry)s.")
-            % {"judge": judge.username, "entry": proposal.innovation.acronym}
+            % {"judge": judge.username, "entry": proposal.innovation_acronym}
         )
     if Assignment.objects.filter(stage=locked, judge=judge, proposal=proposal).exists():
         raise JudgingError(
             _("%(judge)s is already assigned to %(entry)s.")
-            % {"judge": judge.username, "entry": proposal.innovation.acronym}
+            % {"judge": judge.username, "entry": proposal.innovation_acronym}
         )
     (assignment,) = _create_assignments(
         locked, [(judge.pk, proposal.pk)], by=by, now=now, manual=True
@@ -240,7 +240,7 @@ def unassign(assignment, *, by, now=None) -> None:
     if sheets_with_content(ScoreSheet.objects.filter(pk=assignment.sheet.pk)):
         raise JudgingError(
             _("%(judge)s has already scored %(entry)s; the assignment cannot be removed.")
-            % {"judge": assignment.judge.username, "entry": assignment.proposal.innovation.acronym}
+            % {"judge": assignment.judge.username, "entry": assignment.proposal.innovation_acronym}
         )
     judge, proposal = assignment.judge, assignment.proposal
     assignment.delete()

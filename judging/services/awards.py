@@ -50,7 +50,7 @@ def give_award(edition, *, proposal, kind: str, title: str = "", by, now=None) -
         if holder is not None:
             raise JudgingError(
                 _("%(innovation)s already holds this place in the track: remove it first.")
-                % {"innovation": holder.proposal.innovation.acronym}
+                % {"innovation": holder.proposal.innovation_acronym}
             )
     if Award.objects.filter(proposal=proposal, kind=kind, title=title).exists():
         raise JudgingError(_("This entry already has this award."))
@@ -111,7 +111,7 @@ def forward_to_kijb(proposal, *, forwarded_on: datetime.date, by, note: str = ""
             )
             % {
                 "months": KIJB_MIN_MONTHS,
-                "innovation": proposal.innovation.acronym,
+                "innovation": proposal.innovation_acronym,
                 "start": date_format(proposal.innovation.started_on, "j F Y"),
                 "from": date_format(kijb_eligible_from(proposal.innovation), "j F Y"),
             }

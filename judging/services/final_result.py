@@ -2,7 +2,7 @@
 its publication."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import record
 from common import cache as page_cache
+from common.formats import cents
 from common.mail import send_mail
 from innovations.models import Edition, Proposal
 from innovations.services import operator_emails, save_edition
@@ -22,13 +23,6 @@ from judging.services.base import JudgingError, require_organiser
 from judging.validators import confirmation_problems, weight_problems
 
 HUNDRED = Decimal(100)
-
-
-CENT = Decimal("0.01")
-
-
-def _round(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _stage_score(result: StageResult, stage: Stage):
@@ -124,9 +118,9 @@ def compute_final_results(edition, *, now=None) -> list[FinalEntry]:
             heaviest += (result.heaviest or Decimal(0)) * stage.weight / HUNDRED
             median += (result.median or Decimal(0)) * stage.weight / HUNDRED
         entry.stage_scores = scores
-        entry.score = _round(total) if complete else None
-        entry.heaviest = _round(heaviest) if complete else None
-        entry.median = _round(median) if complete else None
+        entry.score = cents(total) if complete else None
+        entry.heaviest = cents(heaviest) if complete else None
+        entry.median = cents(median) if complete else None
         entry.rank, entry.tie_break, entry.computed_at = None, TieBreak.NONE, now
         entries.append(entry)
     rank_entries([entry for entry in entries if entry.score is not None], score="score")

@@ -47,7 +47,7 @@ def _notify_slot(slot: InterviewSlot, *, changed: bool, cancelled: bool = False)
     send_mail(
         to=operator_emails(proposal.agency_id),
         subject=subject,
-        subject_params={"innovation": proposal.innovation.acronym},
+        subject_params={"innovation": proposal.innovation_acronym},
         template="judging/email/interview_slot.txt",
         context={"slot": slot, "changed": changed, "cancelled": cancelled, "proposal": proposal},
     )
@@ -98,7 +98,7 @@ def schedule_slot(
                 "panel cannot be in two places at once."
             )
             % {
-                "innovation": clash.proposal.innovation.acronym,
+                "innovation": clash.proposal.innovation_acronym,
                 "start": _wib(clash.starts_at),
                 "end": date_format(timezone.localtime(clash.ends_at), "H:i"),
             }

@@ -22,7 +22,7 @@ from judging.validators import shortlist_problems
 
 def _names(proposal_ids) -> str:
     acronyms = Proposal.objects.filter(pk__in=proposal_ids).values_list(
-        "innovation__acronym", flat=True
+        "innovation_acronym", flat=True
     )
     return ", ".join(sorted(acronyms, key=str.casefold))
 
@@ -84,7 +84,7 @@ def _notify_agencies(stage, result_pks) -> None:
             if shortlisted
             else gettext_lazy("%(innovation)s is not shortlisted in %(edition)s"),
             subject_params={
-                "innovation": result.proposal.innovation.acronym,
+                "innovation": result.proposal.innovation_acronym,
                 "edition": stage.edition.name,
             },
             template="judging/email/shortlist_decision.txt",

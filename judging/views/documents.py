@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from common.formats import json_value
 from judging import selectors
 from judging.exports import selection_response
 from judging.views.mixins import EditionMixin, ResultsReaderRequiredMixin
@@ -84,7 +85,7 @@ class ForwardingPackJsonView(ResultsReaderRequiredMixin, EditionMixin, View):
     def get(self, request, *args, **kwargs):
         result = selectors.final_result_of(self.edition)
         items = [
-            {key: value for key, value in item.items() if key not in PACK_OBJECTS}
+            json_value({key: value for key, value in item.items() if key not in PACK_OBJECTS})
             for item in selectors.forwarding_pack(self.edition)
         ]
         response = JsonResponse(

@@ -6,18 +6,15 @@ page. Here each row becomes its <tr> once, with its figures in the active langua
 format (like floatformat:2) and every text escaped.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from common.cache import generation
+from common.formats import number_formatter
 from judging.enums import Decision, TieBreak
 
-CENT = Decimal("0.01")
 # A safety net only: the key below changes with everything the tables show.
 GROUPS_CACHE_SECONDS = 600
 
@@ -39,20 +36,6 @@ def groups_cache_key(stage, *, track_id, page, link: bool) -> str | None:
     )
 
 
-def number_formatter():
-    """A function formatting a Decimal with two decimals in the active language (78,25 in
-    Indonesian, 78.25 in English), like {{ value|floatformat:2 }}; None becomes None."""
-    separator = get_format("DECIMAL_SEPARATOR")
-
-    def fmt(value):
-        if value is None:
-            return None
-        text = str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
-        return text.replace(".", separator) if separator != "." else text
-
-    return fmt
-
-
 def prepare_rows(groups, *, stage, link: bool) -> None:
     """Set `html` on every row of the ranking groups: the table row (<tr>) as the page shows it,
     every value escaped. Same cells as the table head in templates/judging/ranking.html."""
@@ -70,7 +53,7 @@ def prepare_rows(groups, *, stage, link: bool) -> None:
     }
     for group in groups:
         for row in group["rows"]:
-            acronym = escape(row.proposal.innovation.acronym)
+            acronym = escape(row.proposal.innovation_acronym)
             if link:
                 acronym = f'<a href="{prefix}{row.proposal_id}{suffix}">{acronym}</a>'
             cells = [

@@ -139,7 +139,7 @@ def agency_years(agency: Agency) -> list[AgencyYear]:
         public_proposals()
         .filter(agency=agency)
         .prefetch_related(photo_prefetch("attachments"))
-        .order_by("-edition__year", "-edition__submission_opens_at", "innovation__acronym")
+        .order_by("-edition__year", "-edition__submission_opens_at", "innovation_acronym")
     )
     chosen = shortlisted_ids(entry.pk for entry in entries)
     years: list[AgencyYear] = []

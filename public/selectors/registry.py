@@ -133,6 +133,8 @@ def mark_rows(innovations) -> None:
     awards = awards_of(entry_ids)
     for row in rows:
         row.entries = row.public_entries
+        # The innovation as its newest public entry shows it (a later draft never renames it).
+        row.shown = row.public_entries[0] if row.public_entries else None
         row.photo = first_photo(row.public_entries)
         row.awards = [
             (award, entry.edition)

@@ -103,7 +103,7 @@ def edition_results(edition: Edition) -> list[TrackResults]:
             shortlist=latest.get(track.pk),
             entries=sorted(
                 entries.get(track.pk, []),
-                key=lambda p: (p.innovation.acronym.lower(), p.innovation.name.lower()),
+                key=lambda p: (p.innovation_acronym.lower(), p.innovation_name.lower()),
             ),
         )
         for track in tracks
@@ -130,7 +130,7 @@ def add_final_ranking(edition: Edition, tracks: list[TrackResults]) -> FinalResu
         .prefetch_related(
             Prefetch("proposal__awards", Award.objects.order_by("kind", "title"), "public_awards")
         )
-        .order_by("track_id", F("rank").asc(nulls_last=True), "proposal__innovation__acronym")
+        .order_by("track_id", F("rank").asc(nulls_last=True), "proposal__innovation_acronym")
     ):
         if entry.track_id in by_track:
             by_track[entry.track_id].final.append(entry)

@@ -21,7 +21,7 @@ def context():
             self.__dict__.update(fields)
 
     proposal = Named(
-        innovation=Named(title="CENDOL (Cerita dongeng online)"),
+        entry_title="CENDOL (Cerita dongeng online)",
         edition=Named(name="KIKS 2021"),
         agency=Named(name="Dinas Sosial"),
     )

@@ -168,6 +168,7 @@ def test_judging_selection_export_defuses_formulas(client, payload):
     organiser = make_organiser()
     stage, (first, second, third), (entry, other) = scenario(organiser, judges=3, proposals=2)
     Innovation.objects.filter(pk=entry.innovation_id).update(acronym=payload)
+    type(entry).objects.filter(pk=entry.pk).update(innovation_acronym=payload)  # the entry's copy
     for judge in (first, second):
         score(stage, judge, entry, [8, 7])
         score(stage, judge, other, [5, 5])

@@ -54,6 +54,8 @@ def _stage(count, *, acronyms=(), agency="Dinas Uji Jadwal"):
             track=track,
             innovation=innovation,
             agency=agency,
+            innovation_name=innovation.name,
+            innovation_acronym=innovation.acronym,
             status=ProposalStatus.VERIFIED,
             submitted_at=timezone.now(),
         )
