@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from common.formats import day
 from innovations.enums import AttachmentKind
 from innovations.validators import add_months, is_video_url, months_in_operation_ok
 
@@ -176,9 +177,9 @@ def submission_checklist(proposal, *, now=None) -> list[CheckItem]:
             )
             % {
                 "months": months,
-                "closing": date_format(closing_day, "j F Y"),
-                "started": date_format(innovation.started_on, "j F Y"),
-                "from": date_format(add_months(innovation.started_on, months), "j F Y"),
+                "closing": day(closing_day),
+                "started": day(innovation.started_on),
+                "from": day(add_months(innovation.started_on, months)),
             },
         )
     )

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.formats import moment
 from innovations.compliance import compliance_board
 from innovations.enums import COUNTED_STATUSES, ProposalStatus
 from innovations.models import Edition, Proposal
@@ -136,7 +136,7 @@ def facts_of(edition, now=None) -> Facts:
 
 
 def _when(value) -> str:
-    return date_format(timezone.localtime(value), "j F Y H:i")
+    return moment(value)
 
 
 def _phase(facts: Facts) -> str:

@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.formats import moment
 from innovations.enums import ProposalStatus
 from innovations.models import Proposal
 from judging.models import Score, StageResult
@@ -81,7 +81,7 @@ def desk_opening_problems(edition, *, statuses=None, now=None) -> list[str]:
     if now < edition.submission_closes_at:
         problems.append(
             _("Submission is open until %(when)s WIB: the desk evaluation opens after it closes.")
-            % {"when": date_format(timezone.localtime(edition.submission_closes_at), "j F Y H:i")}
+            % {"when": moment(edition.submission_closes_at)}
         )
     waiting = statuses.get(ProposalStatus.SUBMITTED, 0)
     if waiting:

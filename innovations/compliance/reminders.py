@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Agency
 from agencies.permissions import is_organiser
 from common.exports import WIB
+from common.formats import moment
 from common.mail import send_mail
 from innovations.compliance.board import compliance_board
 from innovations.compliance.rows import AgencyRow, BoardFilters, reachable_operators
@@ -33,7 +33,7 @@ class ReminderResult:
 def deadline_wib(edition: Edition) -> str:
     """The submission deadline as people read it: "30 April 2025 16:00 WIB"."""
     closes = timezone.localtime(edition.submission_closes_at, WIB)
-    return f"{date_format(closes, 'j F Y H:i')} WIB"
+    return f"{moment(closes)} WIB"
 
 
 @transaction.atomic

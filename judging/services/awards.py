@@ -4,10 +4,10 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import record
+from common.formats import day
 from innovations.models import Edition, Proposal
 from innovations.validators import months_in_operation_ok
 from judging.enums import KIJB_MIN_MONTHS, WINNER_KINDS, AwardKind
@@ -101,7 +101,7 @@ def forward_to_kijb(proposal, *, forwarded_on: datetime.date, by, note: str = ""
     elif forwarded_on > timezone.localdate():
         problems.append(
             _("The date of forwarding cannot be in the future (today is %(today)s).")
-            % {"today": date_format(timezone.localdate(), "j F Y")}
+            % {"today": day(timezone.localdate())}
         )
     elif not months_in_operation_ok(proposal.innovation.started_on, forwarded_on, KIJB_MIN_MONTHS):
         problems.append(
@@ -112,8 +112,8 @@ def forward_to_kijb(proposal, *, forwarded_on: datetime.date, by, note: str = ""
             % {
                 "months": KIJB_MIN_MONTHS,
                 "innovation": proposal.innovation_acronym,
-                "start": date_format(proposal.innovation.started_on, "j F Y"),
-                "from": date_format(kijb_eligible_from(proposal.innovation), "j F Y"),
+                "start": day(proposal.innovation.started_on),
+                "from": day(kijb_eligible_from(proposal.innovation)),
             }
         )
     if problems:

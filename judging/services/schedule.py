@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import record
+from common.formats import moment
 from common.mail import send_mail
 from innovations.enums import AttachmentKind
 from innovations.models import Attachment, Proposal
@@ -23,7 +24,7 @@ from judging.validators import slot_problems
 
 
 def _wib(value: datetime.datetime) -> str:
-    return date_format(timezone.localtime(value), "j F Y H:i")
+    return moment(value)
 
 
 def _slot_state(slot: InterviewSlot) -> dict:

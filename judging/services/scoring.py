@@ -2,11 +2,11 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.services import record
+from common.formats import moment
 from common.mail import send_mail
 from judging.enums import SheetStatus
 from judging.models import ConflictDeclaration, Criterion, Score, ScoreSheet, Stage
@@ -47,7 +47,7 @@ def _lock_sheet_for_judge(sheet, by) -> ScoreSheet:
             _("The stage is closed.") if stage.is_closed else _("The stage is not open yet.")
         )
     if locked.is_submitted:
-        when = date_format(timezone.localtime(locked.submitted_at), "j F Y H:i")
+        when = moment(locked.submitted_at)
         raise JudgingError(
             _("This sheet was already submitted (%(when)s WIB) and is locked.") % {"when": when},
             code="already_submitted",
