@@ -11,9 +11,10 @@ class Form:
     method: str
     fields: list[tuple[str, str]] = field(default_factory=list)
     buttons: list[tuple[str, str]] = field(default_factory=list)
+    controls: set[str] = field(default_factory=set)  # every named control, checked or not
 
     def names(self) -> set[str]:
-        return {name for name, _value in self.fields}
+        return {name for name, _value in self.fields} | self.controls
 
     def data(self, *, press: tuple[str, str] | None = None) -> dict[str, list[str]]:
         """The POST body of the form, pressing the button `press` (its name and value) if given."""
@@ -67,6 +68,8 @@ class _Parser(HTMLParser):
     def _input(self, a):
         kind = a.get("type", "text").lower()
         name = a.get("name")
+        if name:
+            self._form.controls.add(name)
         if not name or kind in ("submit", "button", "image", "reset", "file"):
             if name and kind == "submit":
                 self._form.buttons.append((name, a.get("value", "")))
