@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.formats import moment
 from innovations.enums import ProposalStatus
@@ -86,15 +87,22 @@ def desk_opening_problems(edition, *, statuses=None, now=None) -> list[str]:
     waiting = statuses.get(ProposalStatus.SUBMITTED, 0)
     if waiting:
         problems.append(
-            _("%(count)d proposals still wait for verification: verify or reject them first.")
+            ngettext(
+                "%(count)d proposal still waits for verification: verify or reject it first.",
+                "%(count)d proposals still wait for verification: verify or reject them first.",
+                waiting,
+            )
             % {"count": waiting}
         )
     sent_back = statuses.get(ProposalStatus.CHANGES_REQUESTED, 0)
     if sent_back:
         problems.append(
-            _(
+            ngettext(
+                "%(count)d proposal was sent back for changes and is not answered yet: wait for "
+                "the agency, or reject it, before the desk evaluation opens.",
                 "%(count)d proposals were sent back for changes and are not answered yet: wait "
-                "for the agencies, or reject them, before the desk evaluation opens."
+                "for the agencies, or reject them, before the desk evaluation opens.",
+                sent_back,
             )
             % {"count": sent_back}
         )

@@ -73,7 +73,7 @@ def test_an_edition_from_verification_to_published_winners_in_the_browser(e2e):
 
     org.goto(e2e.url + "/dasbor/")
     assert org.locator(f"#overview-{edition.pk}").inner_text() == "KIKS Perjalanan"
-    assert "1 proposals still wait for verification" in org.content()
+    assert "1 proposal still waits for verification" in org.content()
     e2e.shot(org, "journey-01-dashboard-verification")
 
     org.goto(e2e.url + f"/penyelenggara/usulan/{entry.pk}/")

@@ -57,11 +57,11 @@ def test_the_organiser_sees_the_phase_the_figures_and_what_blocks_the_next_step(
 
     assert "KIKS Uji Dasbor Verification" in page
     assert "Proposals handed in 2 (1 verified, 1 waiting for verification)" in page
-    assert "1 of 3 agencies meet the obligation · 1 agency that has not cannot be reached" in page
+    assert "1 of 3 agencies meet the obligation · 1 not yet compliant cannot be reached" in page
     closes = timezone.localtime(edition.verification_closes_at)
     assert f"Next deadline Verification closes: {closes:%-d %B %Y %H:%M} WIB" in page
     assert "Next: Finish the verification." in page
-    assert "1 proposals still wait for verification: verify or reject them first." in page
+    assert "1 proposal still waits for verification: verify or reject it first." in page
     assert "Verification queue" in page
 
 

@@ -47,7 +47,7 @@ def test_phases_before_judging():
     waiting = lifecycle_of(closed)
     assert waiting.phase == Phase.VERIFICATION
     assert waiting.blockers == [
-        "1 proposals still wait for verification: verify or reject them first."
+        "1 proposal still waits for verification: verify or reject it first."
     ]
     assert [step.state for step in waiting.steps[:4]] == ["done", "done", "current", "upcoming"]
 
@@ -67,9 +67,9 @@ def test_the_desk_evaluation_waits_for_submission_and_verification():
     assert refused.value.messages == [
         f"Submission is open until {closes:%-d %B %Y %H:%M} WIB: the desk evaluation opens "
         "after it closes.",
-        "1 proposals still wait for verification: verify or reject them first.",
-        "1 proposals were sent back for changes and are not answered yet: wait for the "
-        "agencies, or reject them, before the desk evaluation opens.",
+        "1 proposal still waits for verification: verify or reject it first.",
+        "1 proposal was sent back for changes and is not answered yet: wait for the agency, "
+        "or reject it, before the desk evaluation opens.",
     ]
     assert Stage.objects.get(pk=stage.pk).opened_at is None
 
