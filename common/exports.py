@@ -121,14 +121,17 @@ def write_xlsx(table: Table, target) -> None:
     workbook.save(target)
 
 
-def xlsx_response(table: Table) -> FileResponse:
-    """The Excel file, built in a temporary file (memory stays flat) and then sent."""
+def workbook_response(write, filename: str) -> FileResponse:
+    """An Excel file written by `write(target)` into a temporary file (memory stays flat), then
+    sent as `filename`."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    write_xlsx(table, handle)
+    write(handle)
     handle.seek(0)
     return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{table.filename}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
+
+
+def xlsx_response(table: Table) -> FileResponse:
+    """The table as an Excel file."""
+    return workbook_response(lambda target: write_xlsx(table, target), f"{table.filename}.xlsx")

@@ -96,6 +96,18 @@ def load(stdout=None):
         )
 
 
+def _sign(stage, judges, *, first, every) -> None:
+    """Each judge declares no conflict and signs the pledge, one after the other."""
+    for number, judge in enumerate(judges):
+        declare_conflicts(
+            stage,
+            judge=judge,
+            conflicts={},
+            pledge_text=str(PLEDGE_TEXT),
+            now=first + number * every,
+        )
+
+
 def _quality(acronym: str) -> float:
     """How good a proposal is on the 1-10 scale: the Top Six clearly above the rest."""
     if acronym in TOP_SIX:
@@ -118,14 +130,9 @@ def _load_2021(edition, organiser, judges) -> bool:
     set_panel(stage, judges=judges, by=organiser, now=opened)
     assign_judges(stage, by=organiser, seed=2021, now=opened)
     open_stage(stage, by=organiser, now=opened, notify=False)
-    for number, judge in enumerate(judges):
-        declare_conflicts(
-            stage,
-            judge=judge,
-            conflicts={},
-            pledge_text=str(PLEDGE_TEXT),
-            now=opened + datetime.timedelta(hours=2 + number),
-        )
+    _sign(
+        stage, judges, first=opened + datetime.timedelta(hours=2), every=datetime.timedelta(hours=1)
+    )
 
     criteria = list(stage.criteria.order_by("order", "pk"))
     sheets = list(
@@ -281,14 +288,8 @@ def _load_2021_finals(edition, organiser, panel) -> bool:
             notify=False,
         )
     open_stage(stage, by=organiser, now=INTERVIEW_DAY, notify=False)
-    for number, judge in enumerate(panel):
-        declare_conflicts(
-            stage,
-            judge=judge,
-            conflicts={},
-            pledge_text=str(PLEDGE_TEXT),
-            now=INTERVIEW_DAY + datetime.timedelta(minutes=5 + number),
-        )
+    minute = datetime.timedelta(minutes=1)
+    _sign(stage, panel, first=INTERVIEW_DAY + 5 * minute, every=minute)
     _score_the_interviews(stage)
     for entry in entries:
         note = CONSENSUS.get(entry.proposal.innovation_acronym)

@@ -9,7 +9,6 @@ text a spreadsheet would run as a formula is escaped (innovations.exports.escape
 """
 
 import datetime
-import tempfile
 from decimal import Decimal
 
 from django.http import FileResponse
@@ -20,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from common.exports import EXPORT_LANGUAGE, XLSX_CONTENT_TYPE, escape_cell, wib
+from common.exports import EXPORT_LANGUAGE, escape_cell, wib, workbook_response
 from judging.enums import SheetStatus
 from judging.models import Conflict, Criterion, FinalResult, ScoreSheet, Stage
 from judging.selectors import final_rows, ranking_rows
@@ -182,12 +181,6 @@ def selection_workbook(edition, target) -> None:
 
 
 def selection_response(edition) -> FileResponse:
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    selection_workbook(edition, handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"seleksi-{edition.slug}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+    return workbook_response(
+        lambda target: selection_workbook(edition, target), f"seleksi-{edition.slug}.xlsx"
     )
