@@ -7,8 +7,9 @@ Django set up: `bench.generate_scale.generate(proposals=40000, agencies=2700, ju
 
 Creates, under the tag "s<N>" (so several sizes can live in one database):
 - A agencies (every fifth a unit under the one before it), one operator each, an organiser;
-- the edition "KIKS Skala <N>" (slug "skala-<N>"): open for submission, published, five tracks,
-  the KIPP 2023 sections;
+- the edition "KIKS Skala <N>" (slug "skala-<N>"): published, submission closed yesterday and
+  being judged, five tracks, the KIPP 2023 sections; and "KIKS Skala <N> Kini" ("skala-<N>-kini"),
+  open for submission, where operators start new proposals (the rush, the scale-out check);
 - N verified proposals (the stage's entries) and N / 10 more submitted, sent back or in draft,
   each with its innovation, every section filled in to its minimum length, a photo and an SK
   letter (every row points to the same two files, written once through the storage API), and
@@ -285,19 +286,32 @@ class ScaleRows:
     def add_edition(self):
         """The edition, its tracks and sections, and the section texts the proposals share."""
         now, rng = self.now, self.rng
+        # Being judged: submission closed yesterday (the desk evaluation opens only after it);
+        # the verification period runs on for the proposals still with the desk.
         self.edition = edition = Edition.objects.create(
             year=timezone.localdate().year,
             name=f"KIKS Skala {self.n}",
             slug=f"skala-{self.n}",
             submission_opens_at=now - datetime.timedelta(days=60),
-            submission_closes_at=now + datetime.timedelta(days=30),
+            submission_closes_at=now - datetime.timedelta(days=1),
+            verification_closes_at=now + datetime.timedelta(days=30),
             is_published=True,
         )
-        self.tracks = [
-            Track.objects.create(edition=edition, name=name, slug=slug, order=order)
-            for order, (name, slug) in enumerate(TRACKS, start=1)
-        ]
-        add_default_sections(edition)
+        # Open for submission now: where operators start and hand in new proposals.
+        current = Edition.objects.create(
+            year=timezone.localdate().year,
+            name=f"KIKS Skala {self.n} Kini",
+            slug=f"skala-{self.n}-kini",
+            submission_opens_at=now - datetime.timedelta(days=1),
+            submission_closes_at=now + datetime.timedelta(days=30),
+        )
+        for each in (edition, current):
+            Track.objects.bulk_create(
+                Track(edition=each, name=name, slug=slug, order=order)
+                for order, (name, slug) in enumerate(TRACKS, start=1)
+            )
+            add_default_sections(each)
+        self.tracks = list(edition.tracks.order_by("order"))
         self.sections = list(edition.sections.order_by("order", "pk"))
         self.texts = {
             section.pk: [
