@@ -127,8 +127,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache and sessions: Redis when REDIS_URL is set (several app servers), else local memory and
-# database-backed sessions, so nothing that matters lives in one process.
+# Cache and sessions: Redis when REDIS_URL is set (several app servers), else the database cache
+# (table kiks_cache, made by `migrate`) and database-backed sessions. Never per-process memory:
+# the page cache, the vote throttle and every other counter must hold across workers
+# (system check kiks.E001 refuses local memory with DEBUG off; kiks.I001 notes the fallback).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
@@ -140,7 +142,14 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kiks_cache",
+            "KEY_PREFIX": "kiks",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,18 +159,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login throttling (django-axes): after 5 failed logins for the same username from the same
-# address, that pair is locked out for 15 minutes; a successful login clears the count. Behind
-# the reverse proxy (BEHIND_PROXY) the address is the one the proxy saw, as for the vote throttle.
+# Login throttling (django-axes, docs/security.md), counted in the database that every app server
+# shares. Three limits within AXES_COOLOFF_TIME, each locking for that time (HTTP 429):
+# 5 failures for one username from one address, 10 for one account from anywhere (lockout per
+# account), 20 from one address whatever the usernames (password spraying). A successful login
+# clears the counts of its own username, never the address's count. Behind the reverse proxy
+# (BEHIND_PROXY) the address is the one the proxy saw, as for the vote throttle.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 5
+AXES_HANDLER = "agencies.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+# One limit per entry of AXES_LOCKOUT_PARAMETERS, in the same order.
+KIKS_LOGIN_FAILURE_LIMITS = [
+    env_int("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5),
+    env_int("LOGIN_FAILURES_PER_ACCOUNT", 10),
+    env_int("LOGIN_FAILURES_PER_ADDRESS", 20),
+]
+AXES_FAILURE_LIMIT = KIKS_LOGIN_FAILURE_LIMITS[0]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "agencies.login_throttle.attempted_username"
 
 
 def axes_client_ip(request):

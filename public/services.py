@@ -43,8 +43,24 @@ class VoteError(DomainError):
         self.message = self.messages[0]
 
 
+# Providers that deliver "a.b.c@" to "abc@" (dots in the local part ignored), and their one name.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """One form per mailbox, so that one person has one vote per track: trimmed and lower-cased
+    (providers treat addresses case-blind), without a "+tag" (sub-addressing delivers
+    "name+x@" to "name@" at nearly every provider), and without dots in the local part at the
+    providers that ignore them (Gmail, under either of its names). docs/security.md."""
+    email = (email or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at or not local:
+        return email
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
 
 
 def voter_hash(email: str) -> str:

@@ -11,7 +11,10 @@ with a small edition (bench/generate_scale.py --proposals 20), starts two gunico
 3. a second operator does the same the other way round;
 4. a judge saves a draft score sheet through B after signing in through A;
 5. reads everything back from the database: both proposals submitted once, texts, three
-   attachments each with their files in storage, the judge's draft.
+   attachments each with their files in storage, the judge's draft;
+6. restarts both servers WITHOUT Redis (the cache falls back to the database cache) and reads a
+   public agency page twelve times across both servers' four workers, renames the agency, and
+   reads it twelve times again: no response may be stale (per-process memory served 7 of 12).
 Prints one line per check and exits non-zero on any failure. Bounded: every request has a
 timeout and the whole run stops after SCALEOUT_TIMEOUT seconds (default 240). Stops both
 servers and drops the database at the end.
@@ -212,13 +215,13 @@ def reopen_judge_sheet(judge: str):
     return stage, sheet, criteria
 
 
-def start_servers(servers: list):
+def start_servers(servers: list, env: dict | None = None):
     """Both gunicorn instances (appended to `servers` as they start), then wait for them."""
     for port in (PORT, PORT + 1):
         servers.append(
             subprocess.Popen(
                 [GUNICORN, "kiks.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
-                env=ENV,
+                env=env or ENV,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -269,6 +272,40 @@ def check_stored(stage, sheet, proposal_ids):
     )
 
 
+def check_fresh_without_redis(servers: list):
+    """Phase 6: both servers on the database cache; a rename is seen by every worker at once."""
+    from agencies.models import Agency
+
+    stop_servers(servers)
+    servers.clear()
+    start_servers(servers, dict(ENV, REDIS_URL=""))
+    agency = Agency.objects.filter(proposals__isnull=False).order_by("pk").first()
+    path = f"/instansi/{agency.slug}/"
+    old_name, new_name = agency.name, f"{agency.name} Baru {secrets.token_hex(3)}"
+
+    def names() -> list[tuple[bool, bool]]:
+        seen = []
+        for n in range(12):
+            page = Browser(A if n % 2 else B, timeout=10).get(path).text
+            seen.append((old_name in page, new_name in page))
+        return seen
+
+    before = names()
+    # The rename runs in a process on the same settings without REDIS_URL (this one uses Redis):
+    # its save() renews the database cache's public generation, as an organiser's edit would.
+    rename = (
+        "import django; django.setup(); from agencies.models import Agency;"
+        f"a = Agency.objects.get(pk={agency.pk}); a.name = {new_name!r}; a.save()"
+    )
+    subprocess.run(
+        [PY, "-c", rename], env=dict(ENV, REDIS_URL=""), cwd=ROOT, check=True, timeout=TIMEOUT
+    )
+    after = names()
+    ok(all(old for old, _ in before), "without Redis: 12 of 12 agency pages served")
+    stale = sum(1 for _, new in after if not new)
+    ok(stale == 0, f"without Redis: after a rename {12 - stale} of 12 responses fresh")
+
+
 def stop_servers(servers: list):
     for server in servers:
         try:
@@ -297,6 +334,7 @@ def main() -> int:
         second = submit_across(f"s{N}-op-2", B, A, "B")
         judge_across(judge, stage.pk, sheet.assignment.proposal_id, criteria)
         check_stored(stage, sheet, (first, second))
+        check_fresh_without_redis(servers)
     finally:
         stop_servers(servers)
         from django.db import connections

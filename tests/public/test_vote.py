@@ -154,6 +154,59 @@ def test_second_vote_of_an_address_in_a_track_is_refused_by_mail(
     assert FavouriteVote.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "WARGA.SUKABUMI@EXAMPLE.TEST",  # case
+        "  warga.sukabumi+favorit@example.test ",  # +tag and spaces
+        "Warga.Sukabumi+kiks2027@Example.Test",
+    ],
+)
+def test_variants_of_one_mailbox_are_one_voter(post_vote, client, ballot, mailoutbox, variant):
+    post_vote(ballot["udunan"])
+    client.post(_link(mailoutbox[0]))
+    post_vote(ballot["cendol"], email=variant)
+
+    assert mailoutbox[1].subject == "You have already voted in Umum"
+    assert (_confirmed(ballot["udunan"]), _confirmed(ballot["cendol"])) == (1, 0)
+
+
+def test_gmail_ignores_dots_and_has_two_names(post_vote, client, ballot, mailoutbox):
+    post_vote(ballot["udunan"], email="ani.susanti@gmail.com")
+    client.post(_link(mailoutbox[0]))
+    post_vote(ballot["cendol"], email="AniSusanti+lagi@googlemail.com")
+    post_vote(ballot["cendol"], email="a.n.i.susanti@gmail.com")
+
+    assert [m.subject for m in mailoutbox[1:]] == ["You have already voted in Umum"] * 2
+    assert _confirmed(ballot["cendol"]) == 0
+
+
+def test_dots_count_where_the_provider_keeps_them(post_vote, client, ballot, mailoutbox):
+    """Outside Gmail "ani.s@" and "anis@" are two mailboxes, so two voters."""
+    post_vote(ballot["udunan"], email="ani.s@example.test")
+    client.post(_link(mailoutbox[0]))
+    post_vote(ballot["cendol"], email="anis@example.test")
+    client.post(_link(mailoutbox[1]))
+
+    assert (_confirmed(ballot["udunan"]), _confirmed(ballot["cendol"])) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "raw, normal",
+    [
+        ("Ani.Susanti+kiks@GoogleMail.com", "anisusanti@gmail.com"),
+        (" budi+x+y@dinas.sukabumikota.go.id", "budi@dinas.sukabumikota.go.id"),
+        ("+tag@example.test", "+tag@example.test"),  # nothing before the tag: kept as typed
+        ("no-at-sign", "no-at-sign"),
+    ],
+)
+def test_normalised_address(raw, normal):
+    from public.services import normalise_email
+
+    assert normalise_email(raw) == normal
+    assert voter_hash(raw) == voter_hash(normal)
+
+
 def test_only_the_first_of_two_pending_votes_of_an_address_counts(
     post_vote, client, ballot, mailoutbox
 ):

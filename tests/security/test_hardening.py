@@ -31,7 +31,13 @@ def test_axes_is_wired_as_the_issue_asks():
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert (settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds()) == (5, 900)
-    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_LOCKOUT_PARAMETERS == [
+        ["username", "ip_address"],
+        "username",
+        "ip_address",
+    ]
+    assert settings.KIKS_LOGIN_FAILURE_LIMITS == [5, 10, 20]
+    assert settings.AXES_HANDLER == "agencies.login_throttle.LoginThrottleHandler"
     assert settings.AXES_RESET_ON_SUCCESS is True
 
 
@@ -82,6 +88,75 @@ def test_a_successful_login_resets_the_count():
     codes = [_fail(client, "lupa").status_code for _ in range(4)]
 
     assert codes == [200, 200, 200, 200]
+
+
+@pytest.mark.django_db
+def test_password_spraying_from_one_address_is_locked_after_twenty_failures():
+    """40 wrong passwords over 10 accounts from one address: the 20th failure locks the address,
+    whatever the username, also for a right password; other addresses are not slowed down."""
+    for n in range(10):
+        make_user(f"sasaran{n}", password=PASSWORD)
+    make_user("tetangga", password=PASSWORD)
+    sprayer = Client(REMOTE_ADDR="203.0.113.66")
+    codes = [_fail(sprayer, f"sasaran{n % 10}").status_code for n in range(40)]
+    right_password = sprayer.post(LOGIN, {"username": "tetangga", "password": PASSWORD})
+    elsewhere = Client(REMOTE_ADDR="198.51.100.66").post(
+        LOGIN, {"username": "tetangga", "password": PASSWORD}
+    )
+
+    assert codes[:19] == [200] * 19  # four per account: no pair reaches five
+    assert set(codes[19:]) == {429}
+    assert right_password.status_code == 429
+    assert "Too many log-in attempts failed" in right_password.content.decode()
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_account_guessed_from_many_addresses_is_locked_after_ten_failures():
+    make_user("kepala.dinas", password=PASSWORD)
+    make_user("staf.dinas", password=PASSWORD)
+    codes = [
+        _fail(Client(REMOTE_ADDR=f"192.0.2.{n}"), "kepala.dinas").status_code for n in range(10)
+    ]
+    owner = Client(REMOTE_ADDR="198.51.100.20")
+    locked = owner.post(LOGIN, {"username": "kepala.dinas", "password": PASSWORD})
+    colleague = Client(REMOTE_ADDR="192.0.2.3").post(
+        LOGIN, {"username": "staf.dinas", "password": PASSWORD}
+    )
+
+    assert codes == [200] * 9 + [429]
+    assert locked.status_code == 429
+    assert colleague.status_code == 302
+
+
+@pytest.mark.django_db
+def test_signing_in_to_an_own_account_does_not_wipe_a_spray_count():
+    """The attacker owns one account: a successful login clears that account's failures, never
+    the address's count of failures for other usernames."""
+    make_user("penyerang", password=PASSWORD)
+    for n in range(6):
+        make_user(f"korban{n}", password=PASSWORD)
+    attacker = Client(REMOTE_ADDR="203.0.113.77")
+    first = [_fail(attacker, f"korban{n % 6}").status_code for n in range(15)]
+    own = attacker.post(LOGIN, {"username": "penyerang", "password": PASSWORD})
+    attacker.logout()
+    second = [_fail(attacker, f"korban{n % 6}").status_code for n in range(5)]
+
+    assert first == [200] * 15
+    assert own.status_code == 302
+    assert second == [200] * 4 + [429]
+
+
+@pytest.mark.django_db
+def test_a_megabyte_long_username_is_a_failed_login_not_an_error():
+    from axes.models import AccessAttempt
+
+    client = Client(REMOTE_ADDR="203.0.113.88")
+    response = client.post(LOGIN, {"username": "a" * 1_000_000, "password": "x"})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert all(len(a.username or "") <= 150 for a in AccessAttempt.objects.all())
 
 
 @pytest.mark.django_db
