@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -63,18 +64,43 @@ class ManagedMembershipsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ManagedMembershipFormSet(BaseInlineFormSet):
+    """A changed or deleted row of someone the actor does not manage is a form error (the
+    service would refuse it anyway)."""
+
+    actor = None
+
+    def clean(self):
+        super().clean()
+        User = get_user_model()
+        for form in self.forms:
+            deleted = self.can_delete and self._should_delete_form(form)
+            if not (form.has_changed() or deleted) or not hasattr(form, "cleaned_data"):
+                continue
+            ids = {form.initial.get("user"), getattr(form.cleaned_data.get("user"), "pk", None)}
+            for person in User.objects.filter(pk__in=ids - {None}):
+                if not accounts.may(self.actor, "memberships", person):
+                    form.add_error(
+                        None,
+                        _("Only a superuser may change the memberships of %(user)s.")
+                        % {"user": person.get_username()},
+                    )
+
+
 class MembershipInline(ManagedMembershipsMixin, admin.TabularInline):
     model = Membership
+    formset = ManagedMembershipFormSet
     extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "role", "is_active"]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user
         field = formset.form.base_fields.get("user")
         if field is not None and obj is not None:
             # The agency's present members stay valid choices (their rows are saved unchanged);
-            # a changed row of someone the actor does not manage is refused by the service.
+            # a changed row of someone the actor does not manage is a form error.
             field.queryset = (
                 get_user_model()
                 .objects.filter(

@@ -371,3 +371,44 @@ def test_superuser_changes_a_groups_permissions_and_it_is_logged(world):
         [],
         ["agencies.run_competition"],
     )
+
+
+def test_organiser_cannot_change_an_organisers_row_on_the_agency_page(world):
+    before = _rows()
+    agency = world["agency"]
+    rows = {m.user.username: m for m in Membership.objects.filter(agency=agency)}
+    data = {
+        "name": agency.name, "short_name": agency.short_name, "slug": agency.slug,
+        "kind": agency.kind, "is_obligated": "on", "is_active": "on",
+        "memberships-TOTAL_FORMS": "2", "memberships-INITIAL_FORMS": "2",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    for i, name in enumerate(["op.peran", "organisasi2"]):
+        row = rows[name]
+        data |= {
+            f"memberships-{i}-id": row.pk, f"memberships-{i}-agency": agency.pk,
+            f"memberships-{i}-user": row.user_id, f"memberships-{i}-role": "operator",
+            f"memberships-{i}-is_active": "on",
+        }  # fmt: skip
+    client = _client(world["org"])
+
+    refused = client.post(reverse("admin:agencies_agency_change", args=[agency.pk]), data)
+    data["memberships-1-role"] = rows["organisasi2"].role  # leave the organiser's row as it is
+    data["memberships-0-role"] = "head"  # and make the operator head of the agency
+    allowed = client.post(reverse("admin:agencies_agency_change", args=[agency.pk]), data)
+
+    assert refused.status_code == 200
+    errors = [formset.non_form_errors() for formset in refused.context["inline_admin_formsets"]]
+    form_errors = [e for formset in refused.context["inline_admin_formsets"]
+                   for e in formset.formset.errors if e]  # fmt: skip
+    assert errors == [[]] and len(form_errors) == 1
+    assert "organisasi2" in str(form_errors[0])
+    assert allowed.status_code == 302
+    after = _rows()
+    assert after["op.peran"][-1] == ["dinas-uji-peran:head:True"]
+    assert after | {"op.peran": before["op.peran"]} == before
+    (event,) = _events("user.roles")
+    assert (event.object_id, event.after["memberships"]) == (
+        str(world["op"].pk),
+        ["dinas-uji-peran:head"],
+    )
