@@ -113,9 +113,15 @@ def may(actor, what: str, target=None) -> bool:
     return _allowed(tier, what, kind)
 
 
-def may_change_anything(actor, target) -> bool:
-    """Whether the actor may change anything at all on `target` (opens its change form)."""
-    return any(may(actor, what, target) for what in ("profile", "password", "memberships"))
+def grants_on(actor, target) -> frozenset[str]:
+    """Every change (keys of WHO_MAY_GRANT, and "groups" if any group) the actor may make on
+    `target`, read once."""
+    tier = actor_tier(actor)
+    kind = OWN if target.pk == actor.pk else kind_of(account_state(target))
+    keys = {what for what in WHO_MAY_GRANT if _allowed(tier, what, kind)}
+    if any(key.startswith("group:") for key in keys):
+        keys.add("groups")
+    return frozenset(keys)
 
 
 def _group_key(name: str) -> str:

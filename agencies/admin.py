@@ -214,19 +214,28 @@ class UserAdmin(AccountAuditMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
     list_filter = ["groups", "is_staff", "is_superuser", "is_active"]
 
+    @staticmethod
+    def _grants(request, obj) -> frozenset[str]:
+        """What the signed-in user may change on `obj`, read once per request (from the
+        account as it was when the request began)."""
+        cache = request.__dict__.setdefault("_kiks_grants", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = accounts.grants_on(request.user, obj)
+        return cache[obj.pk]
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or accounts.may_change_anything(request.user, obj))
+        changeable = {"profile", "password", "memberships"}
+        return allowed and (obj is None or bool(self._grants(request, obj) & changeable))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or accounts.may(request.user, "delete", obj))
+        return allowed and (obj is None or "delete" in self._grants(request, obj))
 
     def _may_field(self, request, obj, name) -> bool:
         grant = _USER_FIELD_GRANTS.get(name)
-        if grant is None:  # last_login, date_joined: shown as they are
-            return True
-        return accounts.may(request.user, grant, obj)
+        # last_login, date_joined (no grant): shown as they are.
+        return grant is None or grant in self._grants(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

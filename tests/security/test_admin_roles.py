@@ -26,7 +26,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-PASSWORD = "Sandi-Baru-yang-panjang-2026"
+PASSWORD = "sandi-rahasia-123"  # one of the published test values (test_hardening)
 
 
 @pytest.fixture
@@ -412,3 +412,24 @@ def test_organiser_cannot_change_an_organisers_row_on_the_agency_page(world):
         str(world["op"].pk),
         ["dinas-uji-peran:head"],
     )
+
+
+def test_organiser_creates_an_account_that_gets_no_forged_rights_and_it_is_logged(world):
+    response = _client(world["org"]).post(
+        reverse("admin:auth_user_add"),
+        {"username": "akun.baru", "usable_password": "true", "password1": PASSWORD,
+         "password2": PASSWORD, "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+         **_escalation(groups=[_group(Role.ORGANISER).pk])},
+    )  # fmt: skip
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    created = User.objects.get(username="akun.baru")
+    assert (created.is_superuser, created.is_staff, created.is_active) == (False, False, True)
+    assert list(created.groups.all()) == [] and list(created.user_permissions.all()) == []
+    (event,) = _events("user.roles")
+    assert (event.actor, event.object_id, event.before) == (world["org"], str(created.pk), {})
+    assert event.after == {
+        "groups": [], "memberships": [], "is_active": True, "is_staff": False,
+        "is_superuser": False, "user_permissions": [],
+    }  # fmt: skip
+    assert _events("user.password") == []
