@@ -233,11 +233,16 @@ def test_after_the_organisers_attempts_the_operator_cannot_open_the_organiser_de
 
 def test_organiser_sets_an_operators_password_and_the_log_holds_no_password(world):
     operator = world["op"]
-    response = _client(world["org"]).post(_password(operator), _password_form())
+    before = _rows()
+    forged = _escalation(groups=[_group(Role.ORGANISER).pk], username="root")
+    response = _client(world["org"]).post(_password(operator), _password_form() | forged)
 
     assert response.status_code == 302
     operator.refresh_from_db()
     assert operator.check_password(PASSWORD)
+    # Only the password changed: the forged fields of the POST did nothing.
+    assert _rows() == before | {"op.peran": (*before["op.peran"][:3], operator.password,
+                                             *before["op.peran"][4:])}  # fmt: skip
     (event,) = _events("user.password")
     assert (event.actor, event.object_id, event.note) == (
         world["org"],
