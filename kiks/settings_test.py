@@ -36,3 +36,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
     LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# The outbox delivers at commit, in the test's own thread and database transaction: a queued
+# message reaches django.core.mail.outbox (the locmem backend, what `mailoutbox` reads) as soon
+# as the change commits. tests/common/test_outbox.py runs the database queue and real SMTP.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+POST_OFFICE = {
+    **POST_OFFICE,  # noqa: F405
+    "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    "THREADS_PER_PROCESS": 1,
+}
