@@ -25,6 +25,7 @@ from post_office.models import STATUS, Email, Log
 from audit.models import AuditEvent
 from common.mail import send_mail
 from common.outbox import deliver
+from innovations.compliance import send_compliance_reminders
 from judging.models import Shortlist
 from judging.services import confirm_shortlist, open_stage
 from public.models import FavouriteVote
@@ -32,6 +33,7 @@ from tests.common import smtp
 from tests.factories import make_edition, make_judge, make_organiser, make_user
 from tests.judging.helpers import desk_stage, two_criteria, verified
 from tests.judging.services.test_shortlist import DECREE_DATE, ranked  # noqa: F401 (fixture)
+from tests.organiser.test_compliance import reminder_setup  # noqa: F401 (fixture)
 from tests.public.test_vote import EMAIL, ballot, post_vote  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -284,6 +286,29 @@ def test_confirming_a_shortlist_succeeds_and_its_mails_wait(
     emails = Email.objects.all()
     assert [e.status for e in emails] == [STATUS.requeued] * 4
     assert Log.objects.filter(exception_type="ConnectionRefusedError").count() == 4
+
+
+def test_reminders_to_every_agency_are_queued_not_sent_in_the_request(
+    reminder_setup,  # noqa: F811
+    settings,
+    use_smtp,
+    django_capture_on_commit_callbacks,
+):
+    settings.TASKS = DATABASE_QUEUE
+    edition, missing, operator, unreachable, _done = reminder_setup
+    with smtp.hanging() as port:
+        use_smtp(port)
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            result = send_compliance_reminders(edition, by=make_organiser())
+        elapsed = time.monotonic() - started
+    assert elapsed < TIMEOUT  # no SMTP conversation in the request
+    assert [r.agency for r in result.sent] == [missing]
+    (email,) = Email.objects.all()
+    assert (email.to, email.status, attempts(email)) == ([operator.email], STATUS.queued, [])
+    assert "Dinas Sosial" in email.subject
+    (task,) = DBTaskResult.objects.all()
+    assert task.args_kwargs["kwargs"] == {"email_ids": [email.pk]}
 
 
 # --- the database queue and its worker (manage.py db_worker) --------------------------------
