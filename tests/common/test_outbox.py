@@ -8,6 +8,7 @@ The suite's own setting runs the worker at commit in the test (ImmediateBackend)
 the database queue run `manage.py db_worker` itself.
 """
 
+import re
 import time
 from datetime import timedelta
 
@@ -395,6 +396,10 @@ def test_the_organiser_sees_what_was_sent_waits_and_failed(client):
     ]
     assert everything.context["counts"] == {"sent": 1, "waiting": 1, "failed": 1}
     page = everything.content.decode()
+    with translation.override("id"):
+        labels = [gettext(text) for text in ("Failed", "Waiting for a retry", "Sent")]
+    shown = re.findall(r'<td data-status="\d">([^<]*)</td>', page)
+    assert shown == labels
     assert "failed@example.test" in page and "timed out" in page
     assert rows(client.get(url, {"status": "failed"})) == [("Gagal", STATUS.failed, 2, "timed out")]
     assert [r[0] for r in rows(client.get(url, {"status": "waiting"}))] == ["Menunggu"]
