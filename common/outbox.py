@@ -32,10 +32,14 @@ MAX_BATCHES = 20
 
 
 def next_attempt_at():
-    """When the earliest message waiting for a retry is due, or None if none waits."""
-    return Email.objects.filter(status__in=[STATUS.queued, STATUS.requeued]).aggregate(
-        at=Min("scheduled_time")
-    )["at"]
+    """When the earliest message waiting for a retry is due, or None if none waits (an expired
+    message never leaves: post_office skips it)."""
+    now = timezone.now()
+    return (
+        Email.objects.filter(status__in=[STATUS.queued, STATUS.requeued])
+        .filter(Q(expires_at__gt=now) | Q(expires_at=None))
+        .aggregate(at=Min("scheduled_time"))["at"]
+    )
 
 
 @task()
