@@ -315,6 +315,39 @@ def test_reminders_to_every_agency_are_queued_not_sent_in_the_request(
 # --- the database queue and its worker (manage.py db_worker) --------------------------------
 
 
+def test_one_follow_up_run_however_many_runs_find_the_message_waiting(settings, use_smtp):
+    settings.TASKS = DATABASE_QUEUE
+    with smtp.refusing() as port:
+        use_smtp(port, retry_seconds=60)
+        email = queue_one(to=["e@example.test"])
+        deliver.call(email_ids=[email.pk])
+        deliver.call()
+        deliver.call()
+    email.refresh_from_db()
+    assert (email.status, len(attempts(email))) == (STATUS.requeued, 1)
+    (follow_up,) = DBTaskResult.objects.filter(status="READY")
+    assert (follow_up.task_path, follow_up.run_after) == (
+        "common.outbox.deliver",
+        email.scheduled_time,
+    )
+
+
+def test_a_queue_that_cannot_be_reached_loses_nothing_and_fails_nothing(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def down(*args, **kwargs):
+        raise ConnectionError("task queue down")
+
+    monkeypatch.setattr(type(deliver), "enqueue", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_one()
+    email.refresh_from_db()
+    assert email.status == STATUS.queued  # waits for the next run
+    assert [r.getMessage() for r in caplog.records if r.name == "kiks.mail"] == [
+        "Could not enqueue the outbox delivery; the messages stay queued"
+    ]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_db_worker_retries_on_its_own_until_the_server_is_back(settings, use_smtp):
     settings.TASKS = DATABASE_QUEUE
