@@ -39,7 +39,8 @@ def send_mail(
     is False (for subjects whose text already holds the site name). `language`: the mail's
     language, default settings.LANGUAGE_CODE. Does nothing without recipients. Side effects:
     one queued post_office Email row, and its delivery enqueued once the transaction commits
-    (common.outbox.wake). A rendering error is logged with its trace, never raised.
+    (common.outbox.wake). A rendering error, or an address post_office refuses, is logged with
+    its trace (nothing is queued), never raised.
     """
     recipients = list(to or ())
     if not recipients:
