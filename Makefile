@@ -18,9 +18,13 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The e-mail worker (manage.py db_worker: the outbox, docs/architecture.md) runs in the background
+# beside the development server and stops with it.
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

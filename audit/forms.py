@@ -28,3 +28,25 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date must not be after the end date."))
         return cleaned
+
+
+class OutboxFilterForm(forms.Form):
+    """The organiser's filter over the outbox: one status, or all."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("waiting", _("Waiting")),
+            ("failed", _("Failed")),
+            ("sent", _("Sent")),
+        ],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+
+class ResendForm(forms.Form):
+    """The resend button: which message of the outbox."""
+
+    email = forms.IntegerField(min_value=1)

@@ -1,8 +1,11 @@
-"""Reads of the audit log."""
+"""Reads of the audit log, and of the e-mail outbox the organiser watches beside it."""
 
 import datetime
 
+from django.db.models import Count, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from post_office.models import STATUS, Email, Log
 
 from audit.models import AuditEvent
 
@@ -42,3 +45,50 @@ def changes_of(event) -> list[tuple[str, object, object]]:
     """(field, before, after) for every key in either side, for display."""
     keys = list(dict.fromkeys([*event.before, *event.after]))
     return [(key, event.before.get(key, ""), event.after.get(key, "")) for key in keys]
+
+
+# --- the e-mail outbox (common.mail, common.outbox) ----------------------------------------
+
+# The organiser's three views of the outbox, as post_office statuses.
+OUTBOX_STATUSES = {
+    "sent": [STATUS.sent],
+    "waiting": [STATUS.queued, STATUS.requeued],
+    "failed": [STATUS.failed],
+}
+
+
+def outbox_messages(*, status: str = ""):
+    """The outbox, newest first: every e-mail the portal queued, narrowed to one of
+    OUTBOX_STATUSES ("sent", "waiting", "failed"; anything else: all). Each row carries
+    `attempts` (its post_office Log rows) and `last_error` (the message of its latest failed
+    attempt, "" if none); the body is not read."""
+    latest_failure = Log.objects.filter(email=OuterRef("pk"), status=STATUS.failed).order_by(
+        "-date", "-id"
+    )
+    queryset = (
+        Email.objects.defer("message", "html_message", "context", "headers")
+        .annotate(
+            attempts=Count("logs"),
+            last_error=Coalesce(
+                Subquery(latest_failure.values("message")[:1]), Value(""), output_field=TextField()
+            ),
+        )
+        .order_by("-created", "-id")
+    )
+    if status in OUTBOX_STATUSES:
+        queryset = queryset.filter(status__in=OUTBOX_STATUSES[status])
+    return queryset
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many messages are sent, waiting and failed (keys of OUTBOX_STATUSES)."""
+    by_status = dict(
+        Email.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        name: sum(by_status.get(value, 0) for value in values)
+        for name, values in OUTBOX_STATUSES.items()
+    }

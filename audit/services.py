@@ -8,6 +8,8 @@ history and the append-only log can never disagree.
 """
 
 from django.db import models, transaction
+from post_office.models import STATUS, Email
+from post_office.signals import email_queued
 
 from audit.models import AuditEvent
 
@@ -45,3 +47,35 @@ def record(
         after=after or {},
         note=note,
     )
+
+
+@transaction.atomic
+def resend_email(email_id: int, *, by) -> Email:
+    """Put message `email_id` of the outbox back in the queue, whatever its status, to be sent
+    as soon as the worker runs: its retry count starts again at zero.
+
+    Raises Email.DoesNotExist for an unknown id. Side effects: the row locked and updated
+    (status queued, no scheduled time, retries 0), an "email.resend" audit event with the
+    status before, and the worker woken after commit (post_office's email_queued signal).
+    """
+    email = Email.objects.select_for_update().get(pk=email_id)
+    before = {"status": _status_name(email.status)}
+    email.status = STATUS.queued
+    email.scheduled_time = None
+    email.number_of_retries = 0
+    email.save(update_fields=["status", "scheduled_time", "number_of_retries", "last_updated"])
+    record(
+        "email.resend",
+        email,
+        by=by,
+        before=before,
+        after={"status": _status_name(email.status)},
+        note=", ".join(email.to),
+    )
+    email_queued.send(sender=Email, emails=[email])
+    return email
+
+
+def _status_name(status: int | None) -> str:
+    """post_office's status code as its name ("sent", "failed", "queued", "requeued")."""
+    return STATUS._fields[status] if status is not None else ""

@@ -32,6 +32,11 @@ class CommonConfig(AppConfig):
     name = "common"
 
     def ready(self):
+        from post_office.signals import email_queued
+
         from common import checks  # noqa: F401  (registers the checks)
+        from common.outbox import wake
 
         post_migrate.connect(make_cache_tables, dispatch_uid="common.cache_tables")
+        # Every queued message, common.mail's and Django's own (EMAIL_BACKEND), wakes the worker.
+        email_queued.connect(wake, dispatch_uid="kiks.outbox.wake")

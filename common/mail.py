@@ -1,19 +1,22 @@
-"""The one way the portal sends e-mail.
+"""The one way the portal sends e-mail: through the outbox.
 
 Every message is plain text from a template, in the site's language (Indonesian) unless the
-caller names another, and leaves only after the current transaction commits: a message never
-announces a change that was rolled back. Sending happens after the data is saved, so a mail
-server that is down or a template that fails is logged (logger "kiks.mail") and never turns a
-successful action into an error page.
+caller names another, rendered at once and written as an outbox row (django-post-office's Email)
+in the current transaction: it exists exactly when the change that causes it does, and a
+message never announces a change that was rolled back. The background worker (common.outbox,
+`manage.py db_worker`) sends it after the commit, with a timeout, retries and a record of each
+attempt; a mail server that is down or hangs never slows or fails the request. A template that
+fails to render is logged (logger "kiks.mail") and never turns the action into an error page.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import translation
+from post_office.models import PRIORITY, STATUS, Email
+from post_office.signals import email_queued
 
 logger = logging.getLogger("kiks.mail")
 
@@ -28,33 +31,45 @@ def send_mail(
     prefix: bool = True,
     language: str | None = None,
 ) -> None:
-    """E-mail `to` (one message to all of them) once the current transaction commits.
+    """Queue one e-mail to `to` (all of them on one message) in the current transaction.
 
     The body is `template` rendered with `context` plus `site_name`; the subject is
     `subject % subject_params` (give a gettext_lazy string and lazy or plain values, so that
     they are translated in the mail's language), prefixed "[KIKS_SITE_NAME] " unless `prefix`
     is False (for subjects whose text already holds the site name). `language`: the mail's
     language, default settings.LANGUAGE_CODE. Does nothing without recipients. Side effects:
-    registers the sending with `transaction.on_commit`; any error while rendering or sending is
-    logged with its trace, never raised.
+    one queued post_office Email row, and its delivery enqueued once the transaction commits
+    (common.outbox.wake). A rendering error, or an address post_office refuses, is logged with
+    its trace (nothing is queued), never raised.
     """
     recipients = list(to or ())
     if not recipients:
         return
     context = dict(context or {})
-
-    def send():
-        try:
-            with translation.override(language or settings.LANGUAGE_CODE):
-                body = render_to_string(template, {**context, "site_name": settings.KIKS_SITE_NAME})
-                text = str(subject)
-                if subject_params is not None:
-                    text = text % subject_params
-                if prefix:
-                    text = f"[{settings.KIKS_SITE_NAME}] {text}"
-            EmailMessage(text, body, None, recipients).send()
-        except Exception:
-            # After commit: the change stands, and the trace is kept for whoever runs the server.
-            logger.exception("Could not e-mail %s (%s)", recipients, template)
-
-    transaction.on_commit(send)
+    try:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            body = render_to_string(template, {**context, "site_name": settings.KIKS_SITE_NAME})
+            text = str(subject)
+            if subject_params is not None:
+                text = text % subject_params
+            if prefix:
+                text = f"[{settings.KIKS_SITE_NAME}] {text}"
+    except Exception:
+        # The change stands; the trace is kept for whoever runs the server.
+        logger.exception("Could not render the e-mail to %s (%s)", recipients, template)
+        return
+    try:
+        # Checks every address (Email.save runs full_clean) before anything is written.
+        email = Email(
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=recipients,
+            subject=text,
+            message=body,
+            status=STATUS.queued,
+            priority=PRIORITY.medium,
+        )
+        email.save()
+    except ValidationError:
+        logger.exception("Could not queue the e-mail to %s (%s)", recipients, template)
+        return
+    email_queued.send(sender=Email, emails=[email])

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "post_office",
+    "django_tasks",
+    "django_tasks_db",
     "kiks",
     "common",
     "agencies",
@@ -247,13 +250,34 @@ KIKS_MAX_PDF_BYTES = env_int("KIKS_MAX_PDF_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# E-mail: console by default.
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail goes through the outbox (django-post-office, docs/architecture.md): whatever the code
+# sends, Django's own mails included, becomes an Email row in the sender's transaction, and the
+# background worker (`manage.py db_worker`, django-tasks-db) delivers it through EMAIL_BACKEND
+# (the real transport: console by default, SMTP in production), with a timeout and retries.
+EMAIL_BACKEND = "post_office.EmailBackend"
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds one SMTP connection may wait on the server before the attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+POST_OFFICE = {
+    "BACKENDS": {
+        "default": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+    },
+    # A failed attempt is logged (post_office Log) and retried EMAIL_RETRY_MINUTES later, up to
+    # EMAIL_MAX_RETRIES times; then the message stays "failed" until the organiser resends it.
+    "MAX_RETRIES": env_int("EMAIL_MAX_RETRIES", 5),
+    "RETRY_INTERVAL": timedelta(minutes=env_int("EMAIL_RETRY_MINUTES", 15)),
+    # Both successes and failures are logged: the organiser's outbox page shows every attempt.
+    "LOG_LEVEL": 2,
+    "DEFAULT_PRIORITY": "medium",
+    "BATCH_SIZE": 100,
+    "THREADS_PER_PROCESS": 2,
+}
+# The background worker: its queue is a table in the portal's own database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "KIKS Kota Sukabumi <kiks@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -305,4 +329,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # Configured here, post_office does not install its own chatty INFO handler.
+    "loggers": {
+        "post_office": {
+            "handlers": ["console"],
+            "level": env("LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+    },
 }

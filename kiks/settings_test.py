@@ -41,3 +41,13 @@ if not DEBUG:
 # (production refuses it, kiks.E001; tests/kiks/test_cache.py checks the fallback and the check).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SILENCED_SYSTEM_CHECKS = ["kiks.E001"]
+
+# The outbox delivers at commit, in the test's own thread and database transaction: a queued
+# message reaches django.core.mail.outbox (the locmem backend, what `mailoutbox` reads) as soon
+# as the change commits. tests/common/test_outbox.py runs the database queue and real SMTP.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+POST_OFFICE = {
+    **POST_OFFICE,  # noqa: F405
+    "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    "THREADS_PER_PROCESS": 1,
+}

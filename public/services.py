@@ -123,10 +123,13 @@ def request_vote(
     Refuses (VoteError) when the edition has no open favourite vote or the proposal is not on
     its track's confirmed shortlist.
     Side effects: creates an unconfirmed FavouriteVote (track, proposal, keyed hash of the
-    address) and, after commit, mails the confirmation link (valid `confirm_hours()` hours) to
-    the address in the visitor's language, which is then forgotten. When the address already
-    has a confirmed vote in this track, no row is created and the mail says so instead; the page
-    answers the same either way, so the page never tells anyone whether an address has voted.
+    address) and, in the same transaction, queues the mail with the confirmation link (valid
+    `confirm_hours()` hours) to the address in the visitor's language (common.mail: the
+    e-mail worker sends it after commit; a mail server that is down delays it, never fails the
+    request). The vote keeps only the hash; the address stays on the outbox message alone.
+    When the address already has a confirmed vote in this track, no row is created and the mail
+    says so instead; the page answers the same either way, so the page never tells anyone
+    whether an address has voted.
     Returns the vote or None.
     `site_url` is the portal's address ("https://kiks.example/"), for the link.
     """

@@ -112,7 +112,8 @@ def send_compliance_reminders(edition: Edition, *, by, agencies=None, now=None) 
 
 
 def _send_reminder(edition: Edition, row: AgencyRow, recipients: list[str]) -> None:
-    """One agency's reminder, in the site's language, sent after commit (common.mail)."""
+    """One agency's reminder, in the site's language, queued in the outbox with the reminder rows
+    and sent by the e-mail worker after commit (common.mail)."""
     send_mail(
         to=recipients,
         # The site's name is part of this subject's msgid: no second prefix.

@@ -47,6 +47,9 @@ def test_settings_read_database_hosts_and_mail_from_environment():
         DATABASE_URL="postgres://kiks:rahasia@db.internal:5433/kiks_prod",
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST="smtp.sukabumikota.go.id",
+        EMAIL_TIMEOUT="7",
+        EMAIL_MAX_RETRIES="3",
+        EMAIL_RETRY_MINUTES="20",
         MEDIA_ROOT="/srv/kiks/media",
         ADMIN_URL="kelola-rahasia/",
     )
@@ -54,7 +57,9 @@ def test_settings_read_database_hosts_and_mail_from_environment():
         "from django.conf import settings as s;"
         "d=s.DATABASES['default'];"
         "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'], s.DEBUG, s.ALLOWED_HOSTS,"
-        " s.EMAIL_BACKEND, s.EMAIL_HOST, s.MEDIA_ROOT, s.ADMIN_URL, s.SECURE_SSL_REDIRECT)"
+        " s.EMAIL_BACKEND, s.POST_OFFICE['BACKENDS']['default'], s.EMAIL_HOST, s.EMAIL_TIMEOUT,"
+        " s.POST_OFFICE['MAX_RETRIES'], s.POST_OFFICE['RETRY_INTERVAL'].seconds,"
+        " s.MEDIA_ROOT, s.ADMIN_URL, s.SECURE_SSL_REDIRECT)"
     )
     result = run_python(code, env)
     assert result.returncode == 0, result.stderr
@@ -65,8 +70,13 @@ def test_settings_read_database_hosts_and_mail_from_environment():
         "5433",
         "False",
         "['kiks.sukabumikota.go.id']",
+        # Every mail is queued in the outbox; the worker sends through the configured transport.
+        "post_office.EmailBackend",
         "django.core.mail.backends.smtp.EmailBackend",
         "smtp.sukabumikota.go.id",
+        "7",
+        "3",
+        "1200",
         "/srv/kiks/media",
         "kelola-rahasia/",
         "True",

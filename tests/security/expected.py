@@ -424,4 +424,13 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
         "login  403    403    200    403    403    403    403",
         None,
     ),
+    # The e-mail outbox: the organiser desk's; an empty resend POST returns to the page.
+    "audit:outbox": (
+        "login  403    403    200    403    403    403    403",
+        None,
+    ),
+    "audit:outbox_resend": (
+        "login  403    403    405    403    403    403    403",
+        "login  403    403    302    403    403    403    403",
+    ),
 }
