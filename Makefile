@@ -2,17 +2,31 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Exact versions of everything `make` installs (runtime + dev tools); deploy/ uses requirements.lock,
+# the same pins without the dev tools. Remake both when pyproject.toml changes (scripts/lock.sh).
+LOCK := requirements-dev.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
+PORT ?= 8000
 
-.PHONY: install run test lint format messages clean bench profile rush scaleout
+.PHONY: install run test lint format messages clean bench profile rush scaleout lock
 
-$(PY):
-	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+# A working virtual environment: made when missing, made again when half-made or broken (a
+# failed earlier attempt, a Python upgraded underneath it), with a clear word when Python's
+# venv module is not installed (Debian and Ubuntu ship it apart: python3-venv).
+venv:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it (Debian/Ubuntu: apt install python3 python3-venv), or run make PYTHON=/path/to/python3.11"; exit 1; }
+	@if ! $(PY) -m pip --version >/dev/null 2>&1; then \
+	  if [ -d $(VENV) ]; then echo "$(VENV) is broken or half-made: making it again"; rm -rf $(VENV); fi; \
+	  $(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { rm -rf $(VENV); \
+	    echo "Could not create $(VENV): Python's venv module is missing."; \
+	    echo "On Debian/Ubuntu: sudo apt install python3-venv   (then run make again)"; exit 1; }; \
+	fi
 
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml $(LOCK)
+	@$(MAKE) --no-print-directory venv
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -25,10 +39,11 @@ run: install
 	DEBUG=true $(PY) manage.py load_demo
 	DEBUG=true $(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# -rs: every skipped test says why (no Chromium, no nginx, ...).
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -rs $(PYTEST_ARGS)
 
 # Speed at national scale on PostgreSQL + Redis + gunicorn (docs/benchmarks.md). Quick run:
 # make bench BENCH_SIZES=300 BENCH_SECONDS=5
@@ -63,6 +78,10 @@ format: install
 messages: install
 	DEBUG=true $(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=static/vendor
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+
+# Remake the lock files from pyproject.toml in fresh environments (needs the package index).
+lock:
+	scripts/lock.sh "$(PYTHON)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3

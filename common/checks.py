@@ -14,7 +14,7 @@ DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
 def shared_cache(app_configs=None, **kwargs):
     """kiks.E001: with DEBUG off, the default cache must be shared by every worker (the page
     cache, the vote throttle and other counters live there); kiks.I001: the database cache is in
-    use because REDIS_URL is not set."""
+    use because REDIS_URL is not set (said in production only: while developing it is the norm)."""
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend in PER_PROCESS and not settings.DEBUG:
         return [
@@ -25,7 +25,7 @@ def shared_cache(app_configs=None, **kwargs):
                 id="kiks.E001",
             )
         ]
-    if backend == DATABASE_CACHE:
+    if backend == DATABASE_CACHE and not settings.DEBUG:
         return [
             checks.Info(
                 "REDIS_URL is not set: the cache is the database cache (table "
