@@ -376,3 +376,39 @@ def test_a_megabyte_username_is_refused_without_an_error(settings):
     assert all(
         len(name) <= 150 for name in AccessAttempt.objects.values_list("username", flat=True)
     )
+
+
+# --- ids in paths -----------------------------------------------------------------------------
+
+
+def test_every_id_in_a_path_uses_the_bounded_converter():
+    from django.urls.converters import IntConverter
+
+    from common.converters import IdConverter
+
+    kinds = {}
+    for name, _route, pattern in url_patterns():
+        for kwarg, converter in getattr(pattern.pattern, "converters", {}).items():
+            kinds.setdefault(type(converter).__name__, set()).add(f"{name}:{kwarg}")
+            assert not isinstance(converter, IntConverter), f"{name}: <int:{kwarg}>, use <id:>"
+    assert len(kinds[IdConverter.__name__]) >= 30
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("/usulan/9223372036854775807/", {"pk": 2**63 - 1}),
+        ("/usulan/9223372036854775808/", None),
+        (f"/usulan/{10**30}/", None),
+        ("/penilaian/1/usulan/99999999999999999999/", None),
+    ],
+)
+def test_an_id_beyond_any_column_does_not_resolve(path, kwargs):
+    from django.urls import Resolver404
+    from django.urls import resolve as url_resolve
+
+    if kwargs is None:
+        with pytest.raises(Resolver404):
+            url_resolve(path)
+    else:
+        assert url_resolve(path).kwargs == kwargs
