@@ -1,8 +1,9 @@
 """The `common` app: no models; registered so that its modules sit with the other apps.
 
 It also owns what every app server shares without a model of ours: the database cache table
-(made after `migrate`, so a fresh install never needs `createcachetable`) and the system check
-that the cache is shared across processes (common/checks.py).
+(made after `migrate`, so a fresh install never needs `createcachetable`), the system check
+that the cache is shared across processes (common/checks.py), the outbox's wake-up of the
+e-mail worker (common/outbox.py) and the `<id:>` path converter.
 """
 
 from django.apps import AppConfig
@@ -32,11 +33,15 @@ class CommonConfig(AppConfig):
     name = "common"
 
     def ready(self):
+        from django.urls import register_converter
         from post_office.signals import email_queued
 
         from common import checks  # noqa: F401  (registers the checks)
+        from common.converters import IdConverter
         from common.outbox import wake
 
         post_migrate.connect(make_cache_tables, dispatch_uid="common.cache_tables")
         # Every queued message, common.mail's and Django's own (EMAIL_BACKEND), wakes the worker.
         email_queued.connect(wake, dispatch_uid="kiks.outbox.wake")
+        # <id:pk> in every urls.py: a database id, 404 when out of range (common/converters.py).
+        register_converter(IdConverter, "id")

@@ -7,22 +7,22 @@ from innovations.views import organiser as views
 urlpatterns = [
     path("penyelenggara/verifikasi/", views.ReviewQueueView.as_view(), name="organiser_queue"),
     path(
-        "penyelenggara/usulan/<int:pk>/",
+        "penyelenggara/usulan/<id:pk>/",
         views.ProposalReviewView.as_view(),
         name="organiser_review",
     ),
     path(
-        "penyelenggara/usulan/<int:pk>/verifikasi/",
+        "penyelenggara/usulan/<id:pk>/verifikasi/",
         views.VerifyView.as_view(),
         name="organiser_verify",
     ),
     path(
-        "penyelenggara/usulan/<int:pk>/minta-perbaikan/",
+        "penyelenggara/usulan/<id:pk>/minta-perbaikan/",
         views.RequestChangesView.as_view(),
         name="organiser_request_changes",
     ),
     path(
-        "penyelenggara/usulan/<int:pk>/tolak/",
+        "penyelenggara/usulan/<id:pk>/tolak/",
         views.RejectView.as_view(),
         name="organiser_reject",
     ),

@@ -6,28 +6,26 @@ app_name = "judging"
 
 JUDGE = "penilaian/"
 ORGANISER = "penyelenggara/penilaian/"
-STAGE = ORGANISER + "<int:stage_id>/"
-EDITION = ORGANISER + "edisi/<int:edition_id>/"
+STAGE = ORGANISER + "<id:stage_id>/"
+EDITION = ORGANISER + "edisi/<id:edition_id>/"
 AGENCY = "peserta/"
 
 urlpatterns = [
     # Judges
     path(JUDGE, judge.JudgeHomeView.as_view(), name="judge_home"),
-    path(JUDGE + "<int:stage_id>/", judge.JudgeStageView.as_view(), name="judge_stage"),
-    path(JUDGE + "<int:stage_id>/deklarasi/", judge.DeclarationView.as_view(), name="declare"),
+    path(JUDGE + "<id:stage_id>/", judge.JudgeStageView.as_view(), name="judge_stage"),
+    path(JUDGE + "<id:stage_id>/deklarasi/", judge.DeclarationView.as_view(), name="declare"),
     path(
-        JUDGE + "<int:stage_id>/usulan/<int:proposal_id>/",
+        JUDGE + "<id:stage_id>/usulan/<id:proposal_id>/",
         judge.ScoreSheetView.as_view(),
         name="sheet",
     ),
     path(
-        JUDGE + "<int:stage_id>/usulan/<int:proposal_id>/konflik/",
+        JUDGE + "<id:stage_id>/usulan/<id:proposal_id>/konflik/",
         judge.EntryConflictView.as_view(),
         name="entry_conflict",
     ),
-    path(
-        JUDGE + "lampiran/<int:attachment_id>/", judge.AttachmentView.as_view(), name="attachment"
-    ),
+    path(JUDGE + "lampiran/<id:attachment_id>/", judge.AttachmentView.as_view(), name="attachment"),
     # Organiser
     path(ORGANISER, organiser.StageListView.as_view(), name="stage_list"),
     path(ORGANISER + "tahap-baru/", organiser.StageCreateView.as_view(), name="stage_create"),
@@ -41,36 +39,34 @@ urlpatterns = [
     path(STAGE + "penugasan/otomatis/", organiser.AutoAssignView.as_view(), name="auto_assign"),
     path(STAGE + "penugasan/tambah/", organiser.ManualAssignView.as_view(), name="manual_assign"),
     path(
-        STAGE + "penugasan/<int:assignment_id>/hapus/",
+        STAGE + "penugasan/<id:assignment_id>/hapus/",
         organiser.UnassignView.as_view(),
         name="unassign",
     ),
     path(
-        STAGE + "lembar/<int:sheet_id>/buka-kembali/",
+        STAGE + "lembar/<id:sheet_id>/buka-kembali/",
         organiser.ReopenSheetView.as_view(),
         name="reopen_sheet",
     ),
     path(
-        STAGE + "usulan/<int:proposal_id>/",
+        STAGE + "usulan/<id:proposal_id>/",
         organiser.EntryDetailView.as_view(),
         name="entry_detail",
     ),
     path(STAGE + "peringkat/", ranking.RankingView.as_view(), name="ranking"),
     path(STAGE + "peringkat/hitung/", ranking.RecomputeView.as_view(), name="recompute"),
-    path(
-        STAGE + "daftar-pendek/<int:track_id>/", ranking.ShortlistView.as_view(), name="shortlist"
-    ),
+    path(STAGE + "daftar-pendek/<id:track_id>/", ranking.ShortlistView.as_view(), name="shortlist"),
     # Finals: schedule, consensus, final result, documents
     path(STAGE + "jadwal/", finals.ScheduleView.as_view(), name="schedule"),
     path(STAGE + "jadwal/cetak/", finals.SchedulePrintView.as_view(), name="schedule_print"),
     path(
-        STAGE + "jadwal/<int:slot_id>/batal/",
+        STAGE + "jadwal/<id:slot_id>/batal/",
         finals.SlotCancelView.as_view(),
         name="slot_cancel",
     ),
     path(STAGE + "berita-acara/", documents.MinutesView.as_view(), name="minutes"),
     path(
-        JUDGE + "<int:stage_id>/usulan/<int:proposal_id>/konsensus/",
+        JUDGE + "<id:stage_id>/usulan/<id:proposal_id>/konsensus/",
         finals.ConsensusView.as_view(),
         name="consensus",
     ),
@@ -81,13 +77,13 @@ urlpatterns = [
     path(EDITION + "umumkan/", finals.FinalPublishView.as_view(), name="final_publish"),
     path(EDITION + "penghargaan/", finals.AwardGiveView.as_view(), name="award_give"),
     path(
-        EDITION + "penghargaan/<int:award_id>/hapus/",
+        EDITION + "penghargaan/<id:award_id>/hapus/",
         finals.AwardRemoveView.as_view(),
         name="award_remove",
     ),
     path(EDITION + "kijb/teruskan/", finals.KijbForwardView.as_view(), name="kijb_forward"),
     path(
-        EDITION + "kijb/<int:nomination_id>/batal/",
+        EDITION + "kijb/<id:nomination_id>/batal/",
         finals.KijbWithdrawView.as_view(),
         name="kijb_withdraw",
     ),
@@ -97,12 +93,12 @@ urlpatterns = [
     path(EDITION + "seleksi.xlsx", documents.SelectionExportView.as_view(), name="export"),
     # The agency's side
     path(
-        AGENCY + "presentasi/<int:slot_id>/",
+        AGENCY + "presentasi/<id:slot_id>/",
         agency.PresentationUploadView.as_view(),
         name="presentation_upload",
     ),
     path(
-        AGENCY + "umpan-balik/<int:proposal_id>/",
+        AGENCY + "umpan-balik/<id:proposal_id>/",
         agency.FeedbackView.as_view(),
         name="feedback",
     ),

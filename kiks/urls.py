@@ -8,7 +8,7 @@ urlpatterns = [
     path("", include("public.urls_home")),
     path("healthz", views.healthz, name="healthz"),
     path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("kiks.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("agencies.urls")),
     path("", include("innovations.urls")),

@@ -12,8 +12,8 @@ urlpatterns = [
     path("instansi/<slug:slug>/", views.AgencyView.as_view(), name="agency"),
     path("hasil/", views.ResultsIndexView.as_view(), name="results_index"),
     path("hasil/<slug:slug>/", views.ResultsView.as_view(), name="results"),
-    path("foto/<int:pk>/", views.PhotoView.as_view(), name="photo"),
-    path("foto/<int:pk>/kecil/", views.PhotoView.as_view(thumbnail=True), name="photo_thumb"),
+    path("foto/<id:pk>/", views.PhotoView.as_view(), name="photo"),
+    path("foto/<id:pk>/kecil/", views.PhotoView.as_view(thumbnail=True), name="photo_thumb"),
     path("favorit/<slug:slug>/", views.VoteView.as_view(), name="vote"),
     path(
         "favorit/<slug:slug>/<slug:track>/pilih/",

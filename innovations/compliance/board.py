@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 
 from agencies.enums import AgencyKind
 from agencies.models import Agency
+from common.params import page_number
 from innovations.compliance.rows import (
     CHUNK_SIZE,
     OBLIGATED,
@@ -29,15 +30,6 @@ from innovations.compliance.rows import (
 )
 from innovations.enums import COUNTED_STATUSES
 from innovations.models import ComplianceReminder, Edition, Proposal
-
-
-def _page_number(value) -> int:
-    """A page number from a URL: a positive integer (capped), else 1."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return min(max(number, 1), 1_000_000)
 
 
 def _compiled(queryset) -> tuple[str, list]:
@@ -204,7 +196,7 @@ ORDER BY {self._ORDER}"""
         Only a page number past the end costs one more statement.
         """
         filters = filters or BoardFilters()
-        wanted = {OBLIGATED: _page_number(number), OTHERS: _page_number(others_number)}
+        wanted = {OBLIGATED: page_number(number), OTHERS: page_number(others_number)}
         summary, listed = self._summary_and_page(filters, wanted, per_page)
         pages = {
             OBLIGATED: Paginator(range(summary.obligated_listed), per_page).get_page(

@@ -183,6 +183,14 @@ def _allowed_move(locked: Proposal, to: str, *, by, note: str, now) -> Move:
     return move
 
 
+def _changed_meanwhile(current: Proposal) -> WorkflowError:
+    return WorkflowError(
+        _("This proposal was changed meanwhile: it is now “%(status)s”. Reload the page.")
+        % {"status": current.get_status_display()},
+        code="changed_meanwhile",
+    )
+
+
 @transaction.atomic
 def transition_proposal(
     proposal: Proposal, to: str, *, by, note: str = "", expected_status: str | None = None, now=None
@@ -204,10 +212,7 @@ def transition_proposal(
     seen = expected_status or proposal.status
     locked = _lock_for_move(proposal, to)
     if locked.status != seen:
-        raise WorkflowError(
-            _("This proposal was changed meanwhile: it is now “%(status)s”. Reload the page.")
-            % {"status": locked.get_status_display()}
-        )
+        raise _changed_meanwhile(locked)
     if locked.status == to:
         return locked
     move = _allowed_move(locked, to, by=by, note=note, now=now)
@@ -215,11 +220,13 @@ def transition_proposal(
     previous = locked.status
     locked.status = to
     locked.status_changed_at = now
-    fields = ["status", "status_changed_at", "updated_at"]
+    fields = {"status": to, "status_changed_at": now, "updated_at": now}
     if to == S.SUBMITTED:
-        locked.submitted_at = now
-        fields.append("submitted_at")
-    locked.save(update_fields=fields)
+        locked.submitted_at = fields["submitted_at"] = now
+    # Conditional on the status read: where the row lock is a no-op (SQLite), a move that lost a
+    # race changes nothing and is refused as on PostgreSQL.
+    if not Proposal.objects.filter(pk=locked.pk, status=previous).update(**fields):
+        raise _changed_meanwhile(Proposal.objects.get(pk=locked.pk))
     if S.VERIFIED in (previous, to):
         refresh_public_years(innovation_ids=[locked.innovation_id])
     record(

@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.permissions import JudgeRequiredMixin
+from common.params import page_number
 from judging import selectors
 from judging.enums import SheetStatus, StageKind
 from judging.forms import DeclarationForm, EntryConflictForm, ScoreSheetForm
@@ -20,7 +21,7 @@ from judging.services import (
     save_score_sheet,
     submit_score_sheet,
 )
-from judging.views.mixins import JudgeStageMixin, error_messages, positive_int
+from judging.views.mixins import JudgeStageMixin, error_messages
 
 
 class JudgeHomeView(JudgeRequiredMixin, TemplateView):
@@ -77,7 +78,7 @@ class JudgeStageView(JudgeStageMixin, TemplateView):
             # A national panel gives a judge hundreds of entries: a page at a time, in the
             # judge's own order (the number in the first column is the place in that order).
             pages = max(1, -(-shown // JUDGE_PAGE_SIZE))
-            page = min(positive_int(self.request.GET.get("page")) or 1, pages)
+            page = min(page_number(self.request.GET.get("page")), pages)
             offset = (page - 1) * JUDGE_PAGE_SIZE
             assignments = list(queryset[offset : offset + JUDGE_PAGE_SIZE])
             for number, assignment in enumerate(assignments, start=offset + 1):

@@ -23,10 +23,6 @@ def error_messages(request, error: JudgingError) -> None:
         messages.error(request, message)
 
 
-def positive_int(value) -> int | None:
-    return int(value) if value and value.isdigit() and int(value) > 0 else None
-
-
 class ResultsReaderRequiredMixin(RoleRequiredMixin):
     """The organiser, and leadership (read only)."""
 

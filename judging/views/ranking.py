@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.permissions import is_organiser
+from common.params import page_number, whole_number
 from judging import selectors
 from judging.enums import Decision, RankBy, TieBreak
 from judging.forms import ShortlistForm
@@ -21,7 +22,7 @@ from judging.services import (
     confirm_shortlist,
 )
 from judging.views import ranking_table
-from judging.views.mixins import OrganiserStageMixin, ResultsReaderRequiredMixin, positive_int
+from judging.views.mixins import OrganiserStageMixin, ResultsReaderRequiredMixin
 
 # Judges listed on the ranking page unless the whole panel is asked for (?judges=all).
 JUDGES_SHOWN = 25
@@ -38,8 +39,8 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
         stage = get_object_or_404(selectors.stages(), pk=kwargs["stage_id"])
         criteria = selectors.criteria_of(stage)
         # At most RANKING_PAGE_SIZE rows per track; ?track=<id>&page=<n> pages through one track.
-        track_id = positive_int(self.request.GET.get("track"))
-        page = (positive_int(self.request.GET.get("page")) or 1) if track_id else 1
+        track_id = whole_number(self.request.GET.get("track"))
+        page = page_number(self.request.GET.get("page")) if track_id else 1
         heaviest = max(criteria, key=lambda c: (c.weight, -c.order, -c.pk)) if criteria else None
         can_run = is_organiser(self.request.user)
         # A large panel: the judges furthest from the panel first, the whole list on request.
