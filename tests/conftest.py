@@ -67,7 +67,7 @@ def _english(request):
 
 def reseed_migration_data():
     """Put back the rows the data migrations create (the 17 SDGs, the role groups and their
-    permissions). A transactional test ends with a flush that empties every table; without this,
+    permissions, the public app's grants to organisers). A transactional test ends with a flush that empties every table; without this,
     later tests, and the next run on a reused database, would find no groups and no SDGs."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
@@ -90,6 +90,15 @@ def reseed_migration_data():
                 content_type__app_label=app_label, codename=codename
             )
         group.permissions.add(*wanted)
+    # The public app grants its own to the organiser group (public/migrations/0002).
+    from importlib import import_module
+
+    public_grants = import_module("public.migrations.0002_organiser_permissions")
+    Group.objects.get(name="organiser").permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="public", codename__in=public_grants.ORGANISER_PERMISSIONS
+        )
+    )
 
 
 @pytest.fixture
