@@ -21,6 +21,11 @@ from post_office.signals import email_queued
 logger = logging.getLogger("kiks.mail")
 
 
+# Marks a message to delete once delivered (see `forget`); also tells the recipient's mail
+# system that the message was sent by a machine.
+FORGET_HEADER = "X-KIKS-Forget-Recipient"
+
+
 def send_mail(
     *,
     to,
@@ -30,6 +35,7 @@ def send_mail(
     subject_params: dict | None = None,
     prefix: bool = True,
     language: str | None = None,
+    forget: bool = False,
 ) -> None:
     """Queue one e-mail to `to` (all of them on one message) in the current transaction.
 
@@ -41,6 +47,9 @@ def send_mail(
     one queued post_office Email row, and its delivery enqueued once the transaction commits
     (common.outbox.wake). A rendering error, or an address post_office refuses, is logged with
     its trace (nothing is queued), never raised.
+    `forget`: an address the portal promises not to keep (the favourite vote's visitor): the
+    message is deleted, address, body and attempts, as soon as it is sent or has expired
+    (common.outbox.forget_delivered); until then the outbox page shows it as any other.
     """
     recipients = list(to or ())
     if not recipients:
@@ -67,6 +76,7 @@ def send_mail(
             message=body,
             status=STATUS.queued,
             priority=PRIORITY.medium,
+            headers={FORGET_HEADER: "1"} if forget else None,
         )
         email.save()
     except ValidationError:

@@ -59,8 +59,20 @@ def deliver(email_ids: list[int] | None = None) -> dict:
             if not get_queued().exists():
                 break
             _add(totals, send_queued())
+    forget_delivered()
     schedule_retry()
     return totals
+
+
+def forget_delivered() -> int:
+    """Delete the messages sent with `forget` (common.mail) once sent, or expired unsent: their
+    address, body and attempts. Returns how many messages went."""
+    from common.mail import FORGET_HEADER
+
+    now = timezone.now()
+    done = Q(status=STATUS.sent) | Q(expires_at__lte=now)
+    deleted, _ = Email.objects.filter(done, headers__has_key=FORGET_HEADER).delete()
+    return deleted
 
 
 def _due(email_ids: list[int]) -> list[Email]:

@@ -126,7 +126,8 @@ def request_vote(
     address) and, in the same transaction, queues the mail with the confirmation link (valid
     `confirm_hours()` hours) to the address in the visitor's language (common.mail: the
     e-mail worker sends it after commit; a mail server that is down delays it, never fails the
-    request). The vote keeps only the hash; the address stays on the outbox message alone.
+    request). The vote keeps only the hash; the outbox message, the one place the address is
+    written, is deleted as soon as it is sent (common.mail `forget`).
     When the address already has a confirmed vote in this track, no row is created and the mail
     says so instead; the page answers the same either way, so the page never tells anyone
     whether an address has voted.
@@ -172,6 +173,7 @@ def request_vote(
         template=template,
         context=context,
         language=translation.get_language(),
+        forget=True,  # the address is forgotten once the mail is out
     )
     return vote
 

@@ -252,6 +252,31 @@ def test_vote_request_keeps_the_whole_vote_and_queues_the_mail(
     assert attempts(email) == [(STATUS.failed, "ConnectionRefusedError")]
 
 
+def test_the_voters_address_is_forgotten_once_the_mail_is_out(
+    ballot,  # noqa: F811
+    post_vote,  # noqa: F811
+    use_smtp,
+):
+    """The vote keeps a hash; the outbox message was the one place with the address: it waits
+    while the server is down, and is deleted (with its attempts) once delivered."""
+    with smtp.refusing() as port:
+        use_smtp(port, retry_seconds=0)
+        post_vote(ballot["udunan"])
+    (waiting,) = Email.objects.all()
+    assert waiting.to == [EMAIL]
+    other = queue_one()  # an ordinary notice: kept, sent or not
+
+    with smtp.accepting() as (port, inbox):
+        use_smtp(port)
+        deliver.call()
+
+    assert [EMAIL] in [m["to"] for m in inbox.messages]
+    assert list(Email.objects.values_list("id", flat=True)) == [other.pk]
+    assert not Log.objects.filter(email_id=waiting.pk).exists()
+    assert not Email.objects.filter(to__icontains="warga").exists()
+    assert FavouriteVote.objects.count() == 1
+
+
 def test_opening_a_stage_succeeds_and_its_mail_waits(use_smtp, django_capture_on_commit_callbacks):
     organiser = make_organiser()
     edition = make_edition(open_now=False)
