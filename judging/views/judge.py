@@ -2,7 +2,7 @@
 entries, the score sheet, a conflict found while scoring, the attachments."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.permissions import JudgeRequiredMixin
+from common.downloads import file_response
 from judging import selectors
 from judging.enums import SheetStatus, StageKind
 from judging.forms import DeclarationForm, EntryConflictForm, ScoreSheetForm
@@ -266,16 +267,8 @@ class AttachmentView(JudgeRequiredMixin, View):
 
     def get(self, request, attachment_id):
         attachment = selectors.attachment_for_judge(request.user, attachment_id)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg")
-        response = FileResponse(
-            handle,
-            as_attachment=not inline,
-            filename=attachment.original_name,
+        return file_response(
+            attachment.file,
             content_type=attachment.content_type,
+            filename=attachment.original_name,
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
