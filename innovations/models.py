@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common.links import validate_web_url
 from innovations.enums import (
     COUNTED_STATUSES,
     AttachmentKind,
@@ -353,7 +354,9 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
-    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    video_url = models.URLField(
+        _("video link"), max_length=500, blank=True, validators=[validate_web_url]
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     copied_from = models.ForeignKey(

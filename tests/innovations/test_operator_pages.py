@@ -545,4 +545,6 @@ def test_a_typed_javascript_link_is_never_a_link(client, edition, agency, operat
 
     html = client.get(_url("proposal_preview", proposal)).content.decode()
 
-    assert "javascript:alert(1)" not in html
+    # Shown as the text it is, never as a link (common.links.safe_url).
+    assert "javascript:alert(1)" in html
+    assert 'href="javascript:' not in html
