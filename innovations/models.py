@@ -310,6 +310,20 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status__in=EDITABLE_STATUSES)
 
 
+def agency_only_q(prefix: str = "") -> Q:
+    """The proposals never handed in, which are the agency's own business: drafts, and drafts
+    withdrawn before they were ever submitted. Nobody but the agency's operators reads them or
+    their files (innovations.selectors), not organisers, leadership or the admin's lists.
+    A proposal sent back for changes was handed in: the organiser keeps reading it. A condition
+    on Proposal, or on a relation to it (prefix="proposal__" for Attachment)."""
+    return Q(**{f"{prefix}status": ProposalStatus.DRAFT}) | Q(
+        **{
+            f"{prefix}status": ProposalStatus.WITHDRAWN,
+            f"{prefix}submitted_at__isnull": True,
+        }
+    )
+
+
 def public_proposal_q(prefix: str = "") -> Q:
     """The definition of a public proposal (a published innovation's entry): verified, in a
     published edition. A condition on Proposal, or on a relation to it (e.g. prefix="proposal__"

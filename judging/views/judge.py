@@ -212,13 +212,12 @@ class ScoreSheetView(JudgeStageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         proposal = self.assignment.proposal
-        visible_others = selectors.others_visible(self.stage, self.sheet)
         context.update(
             assignment=self.assignment,
             sheet=self.sheet,
             proposal=proposal,
             body=selectors.entry_body(proposal.pk),
-            others=selectors.other_sheets(self.sheet) if visible_others else None,
+            others=selectors.other_sheets_visible_to(self.stage, self.sheet),
             criteria=self.criteria,
             conflict_form=EntryConflictForm(),
             editable=self.stage.is_open and not self.sheet.is_submitted,

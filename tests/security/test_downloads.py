@@ -1,5 +1,6 @@
-"""Attachment downloads and exports, file by file: agency A's files, agency B's draft files,
-the public photo route and every export format, for every actor."""
+"""Attachment downloads and exports, file by file: agency A's files, agency B's draft files
+(agency B's own: not even the organiser or leadership open them), the public photo route and
+every export format, for every actor; every served file carries the same headers."""
 
 from pathlib import Path
 
@@ -13,39 +14,43 @@ from tests.security.scenario import ACTORS, build_scenario
 pytestmark = pytest.mark.django_db
 
 # (URL name, kwargs (values named from the scenario), codes in ACTORS order:
-#  anon op_a op_b org judge j_out j_conf leader; see expected.py for the codes)
+#  anon op_a op_b org judge j_out j_conf leader lead_j; see expected.py for the codes)
 DOWNLOADS = [
-    ("innovations:attachment", {"pk": "pdf"}, "login 200 404 200 200 404 404 200"),
-    ("innovations:attachment", {"pk": "pdf_b"}, "login 404 200 200 404 404 404 200"),
-    ("innovations:attachment", {"pk": "photo"}, "login 200 404 200 200 404 404 200"),
-    ("innovations:attachment_thumbnail", {"pk": "photo_b"}, "login 404 200 200 404 404 404 200"),
-    ("judging:attachment", {"attachment_id": "pdf"}, "login 403 403 403 200 404 404 403"),
-    ("judging:attachment", {"attachment_id": "pdf_b"}, "login 403 403 403 404 404 404 403"),
-    ("public:photo", {"pk": "photo"}, "200 200 200 200 200 200 200 200"),
-    ("public:photo", {"pk": "photo_b"}, "404 404 404 404 404 404 404 404"),
-    ("public:photo", {"pk": "pdf"}, "404 404 404 404 404 404 404 404"),
-    ("public:photo_thumb", {"pk": "pdf_b"}, "404 404 404 404 404 404 404 404"),
+    ("innovations:attachment", {"pk": "pdf"}, "login 200 404 200 200 404 404 200 200"),
+    ("innovations:attachment", {"pk": "pdf_b"}, "login 404 200 404 404 404 404 404 404"),
+    ("innovations:attachment", {"pk": "photo"}, "login 200 404 200 200 404 404 200 200"),
+    (
+        "innovations:attachment_thumbnail",
+        {"pk": "photo_b"},
+        "login 404 200 404 404 404 404 404 404",
+    ),
+    ("judging:attachment", {"attachment_id": "pdf"}, "login 403 403 403 200 404 404 403 200"),
+    ("judging:attachment", {"attachment_id": "pdf_b"}, "login 403 403 403 404 404 404 403 404"),
+    ("public:photo", {"pk": "photo"}, "200 200 200 200 200 200 200 200 200"),
+    ("public:photo", {"pk": "photo_b"}, "404 404 404 404 404 404 404 404 404"),
+    ("public:photo", {"pk": "pdf"}, "404 404 404 404 404 404 404 404 404"),
+    ("public:photo_thumb", {"pk": "pdf_b"}, "404 404 404 404 404 404 404 404 404"),
     (
         "innovations:export_compliance",
         {"slug": "edition_slug", "fmt": "csv"},
-        "login 403 403 200 403 403 403 200",
+        "login 403 403 200 403 403 403 200 200",
     ),
     (
         "innovations:export_compliance",
         {"slug": "edition_slug", "fmt": "xlsx"},
-        "login 403 403 200 403 403 403 200",
+        "login 403 403 200 403 403 403 200 200",
     ),
     (
         "innovations:export_proposals",
         {"slug": "edition_slug", "fmt": "csv"},
-        "login 403 403 200 403 403 403 403",
+        "login 403 403 200 403 403 403 403 403",
     ),
     (
         "innovations:export_proposals",
         {"slug": "edition_slug", "fmt": "xlsx"},
-        "login 403 403 200 403 403 403 403",
+        "login 403 403 200 403 403 403 403 403",
     ),
-    ("public:vote_export", {"slug": "edition_slug"}, "login 403 403 200 403 403 403 403"),
+    ("public:vote_export", {"slug": "edition_slug"}, "login 403 403 200 403 403 403 403 403"),
 ]
 
 CONTENT_TYPES = {
