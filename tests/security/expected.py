@@ -65,6 +65,9 @@ MAY_SEE: dict[str, set[str]] = {
     "judge_total": {"judge", "org", "leader"},
     # A judge's comments: the judge and the organiser (the agency reads them once published).
     "judge_note": {"judge", "org"},
+    # The organiser's decision note: those who read the proposal (its agency, the organiser,
+    # leadership), never a judge or another agency.
+    "decision_note": {"op_a", "org", "leader", "lead_j"},
 }
 # Those who must read each somewhere in the walk (the sentinel is planted and shown).
 MUST_BE_SEEN: dict[str, set[str]] = {
@@ -72,6 +75,7 @@ MUST_BE_SEEN: dict[str, set[str]] = {
     "draft_file": {"op_b"},
     "judge_total": {"judge", "org", "leader"},
     "judge_note": {"judge", "org"},
+    "decision_note": {"op_a", "org", "leader", "lead_j"},
 }
 
 # The same URLs on other objects of the scenario: (URL name, ((kwarg, scenario value), ...)) ->

@@ -13,7 +13,7 @@ the URLs. Plain function; every default is visible here.
 
 SENTINELS are strings planted in the data that some actors must never read in any response
 body (tests/security/expected.py, MUST_NOT_SEE): the draft's title and file name, the judge's
-submitted total and their comment.
+submitted total and their comment, the organiser's decision note on agency A's proposal.
 """
 
 from decimal import Decimal
@@ -42,6 +42,7 @@ SENTINELS = {
     "draft_file": "draf-rahasia-dinkes.pdf",
     "judge_total": "83.17",  # the judge's submitted total (also looked for as "83,17")
     "judge_note": "Catatan juri rahasia: sangat menjanjikan",
+    "decision_note": "Catatan verifikasi penyelenggara untuk DSU",
 }
 
 
@@ -49,7 +50,7 @@ def build_scenario() -> dict:
     """Create the scenario; return {"users": {actor: user or None}, "values": {name: value}}."""
     from agencies.enums import Role
     from innovations.enums import AttachmentKind, ProposalStatus
-    from innovations.models import Attachment, Innovation, Proposal
+    from innovations.models import Attachment, Innovation, Proposal, ProposalStatusChange
 
     agency_a = make_agency("Dinas Sosial Uji", slug="dinsos-uji", short_name="DSU")
     agency_b = make_agency("Dinas Kesehatan Uji", slug="dinkes-uji", short_name="DKU")
@@ -78,6 +79,13 @@ def build_scenario() -> dict:
     Proposal.objects.filter(pk=draft_b.pk).update(innovation_name=SENTINELS["draft_title"])
     Attachment.objects.filter(proposal=draft_b).update(original_name=SENTINELS["draft_file"])
     make_vote_window(edition)
+    ProposalStatusChange.objects.create(
+        proposal=proposal,
+        from_status=ProposalStatus.SUBMITTED,
+        to_status=ProposalStatus.VERIFIED,
+        by=users["org"],
+        note=SENTINELS["decision_note"],
+    )
 
     organiser = users["org"]
     panel = [users["judge"], users["j_out"], users["j_conf"], users["lead_j"]]
