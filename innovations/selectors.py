@@ -34,7 +34,7 @@ ORGANISER_DECISIONS = (
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
-    """The proposals `user` may see, in every status.
+    """The proposals `user` may see.
 
     - anonymous visitor: none (the public portal has its own selector, published entries only);
     - agency operator: the proposals of every agency where the user is an active operator;
@@ -42,8 +42,8 @@ def proposals_visible_to(user) -> QuerySet[Proposal]:
       every proposal handed in; never another agency's draft (`agency_only_q`: the agency's own);
     - judge: none here; the judging app shows judges their assigned entries through its own
       selector, and widens the files with `register_attachment_scope`.
-    Roles add up (an organiser who is also an operator sees all). Joins edition, track,
-    innovation and agency.
+    Roles add up (an organiser who is also an operator sees every proposal handed in and their own
+    agency's drafts). Joins edition, track, innovation and agency.
     """
     base = Proposal.objects.select_related("edition", "track", "innovation", "agency")
     if not user.is_authenticated:

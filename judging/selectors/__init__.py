@@ -113,7 +113,6 @@ from judging.selectors.stages import (
     stages_for_organiser,
     stages_judged_by,
     stages_needing_attention,
-    stages_with_results,
     track_of,
     tracks_of,
 )
@@ -121,6 +120,7 @@ from judging.selectors.visibility import (
     edition_results_visible_to,
     other_sheets_visible_to,
     others_visible,
+    result_stages_for,
     stage_results_visible_to,
 )
 
@@ -128,7 +128,6 @@ __all__ = [
     "slots_for_judge",
     "upcoming_slots_for_judge",
     "stages_needing_attention",
-    "stages_with_results",
     "CriterionFeedback",
     "CutInfo",
     "FinalTrack",
@@ -192,6 +191,7 @@ __all__ = [
     "other_sheets",
     "other_sheets_visible_to",
     "others_visible",
+    "result_stages_for",
     "stage_results_visible_to",
     "overlapping_slots",
     "panel_judge_ids",

@@ -17,9 +17,11 @@ the KIJB pack, a judge's score sheet).
   not closed.
 """
 
+from django.db.models import Exists, OuterRef
+
 from agencies.permissions import is_organiser
 from judging.enums import ScoreVisibility
-from judging.models import PanelMember, ScoreSheet
+from judging.models import PanelMember, ScoreSheet, Stage
 from judging.selectors.judges import other_sheets
 
 
@@ -50,6 +52,22 @@ def edition_results_visible_to(user, edition) -> bool:
     return not PanelMember.objects.filter(
         stage__edition=edition, stage__closed_at__isnull=True, judge=user
     ).exists()
+
+
+def result_stages_for(user) -> list[Stage]:
+    """The stages whose results the leadership's dashboard lists for `user`: those that have
+    opened, but the open ones on whose panel the user sits (stage_results_visible_to would
+    refuse them). One query."""
+    on_open_panel = PanelMember.objects.filter(
+        stage=OuterRef("pk"), judge_id=user.pk, stage__closed_at__isnull=True
+    )
+    stages = (
+        Stage.objects.filter(opened_at__isnull=False)
+        .exclude(Exists(on_open_panel))
+        .select_related("edition")
+        .order_by("-edition__year", "order")
+    )
+    return list(stages)
 
 
 def others_visible(stage, sheet) -> bool:

@@ -62,3 +62,17 @@ def test_judges_and_agencies_never_read_results():
         for actor in ("op_a", "judge", "j_out", "j_conf")
     }
     assert readers == {"op_a": False, "judge": False, "j_out": False, "j_conf": False}
+
+
+def test_the_leadership_card_lists_only_the_rankings_its_reader_may_open():
+    """judging/_dashboard_cards.html lists selectors.result_stages_for(user). (The edition
+    overview still links every opened stage's ranking; the page itself refuses, 403.)"""
+    scenario = build_scenario()
+    users, values = scenario["users"], scenario["values"]
+    listed = {
+        actor: values["stage"] in [stage.pk for stage in selectors.result_stages_for(users[actor])]
+        for actor in ("leader", "lead_j")
+    }
+    Stage.objects.filter(pk=values["stage"]).update(closed_at=timezone.now())
+    after_close = values["stage"] in [s.pk for s in selectors.result_stages_for(users["lead_j"])]
+    assert (listed, after_close) == ({"leader": True, "lead_j": False}, True)
