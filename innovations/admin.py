@@ -31,6 +31,7 @@ from innovations.models import (
     SectionTemplate,
     SustainableDevelopmentGoal,
     Track,
+    agency_only_q,
 )
 from innovations.review import DECISIONS, BulkNoteForm, DecisionForm, apply_decision, attachment_url
 from innovations.services import (
@@ -40,6 +41,17 @@ from innovations.services import (
     save_edition,
     sync_entry_titles,
 )
+
+
+class HandedInOnlyAdminMixin:
+    """Lists and pages of proposals and what hangs on them (answers, files, history) hold only
+    what was handed in: a draft is the agency's own (`innovations.models.agency_only_q`), for
+    organisers and superusers alike; a draft's page is a 404 here."""
+
+    proposal_prefix = ""  # the path from the model to its proposal ("proposal__")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(agency_only_q(self.proposal_prefix))
 
 
 class ReadOnlyAdminMixin:
@@ -316,7 +328,7 @@ class TrackFilter(admin.SimpleListFilter):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(HandedInOnlyAdminMixin, admin.ModelAdmin):
     """Proposals are written by the agencies; here the organiser reads them and decides."""
 
     list_display = [
@@ -527,7 +539,8 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(SectionAnswer)
-class SectionAnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SectionAnswerAdmin(HandedInOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    proposal_prefix = "proposal__"
     list_display = ["proposal", "section", "word_count", "updated_at"]
     list_filter = ["proposal__edition", "section__title"]
     search_fields = ["proposal__innovation_name", "proposal__innovation_acronym", "text"]
@@ -538,7 +551,8 @@ class SectionAnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AttachmentAdmin(HandedInOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    proposal_prefix = "proposal__"
     list_display = ["original_name", "open", "proposal", "kind", "size", "uploaded_at"]
     list_filter = ["kind", "proposal__edition", "proposal__agency__kind"]
     search_fields = [
@@ -569,7 +583,8 @@ class AttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProposalStatusChange)
-class ProposalStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ProposalStatusChangeAdmin(HandedInOnlyAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    proposal_prefix = "proposal__"
     list_display = ["proposal", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status", "proposal__edition", "proposal__agency__kind"]
     search_fields = [

@@ -16,7 +16,7 @@ from agencies.enums import AgencyKind
 from common.exports import EXPORT_LANGUAGE, Table, wib
 from innovations.compliance import ComplianceBoard
 from innovations.enums import ProposalStatus
-from innovations.models import Proposal, SectionAnswer
+from innovations.models import Proposal, SectionAnswer, agency_only_q
 
 CHUNK_SIZE = 2000
 
@@ -109,6 +109,7 @@ def proposals_table(edition) -> Table:
 def _proposal_rows(edition, section_ids, statuses, kinds) -> Iterator[list]:
     proposals = (
         Proposal.objects.filter(edition=edition)
+        .exclude(agency_only_q())  # drafts are the agency's own (innovations.selectors)
         .order_by("pk")
         .values_list(
             "pk",
@@ -131,6 +132,7 @@ def _proposal_rows(edition, section_ids, statuses, kinds) -> Iterator[list]:
     # queries in all, never a query per proposal nor every answer in memory.
     answers = (
         SectionAnswer.objects.filter(proposal__edition=edition)
+        .exclude(agency_only_q("proposal__"))
         .order_by("proposal_id")
         .values_list("proposal_id", "section_id", "word_count")
         .iterator(chunk_size=CHUNK_SIZE)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.links import validate_web_url
 from common.widgets import DateInput
 from innovations.enums import SDG, AttachmentKind
 from innovations.models import Innovation, SustainableDevelopmentGoal
@@ -100,6 +101,7 @@ class ProposalDraftForm(forms.Form):
             label=_("Video link"),
             required=False,
             max_length=500,
+            validators=[validate_web_url],
             initial=proposal.video_url,
             widget=forms.TextInput(
                 attrs={"inputmode": "url", "placeholder": "https://www.youtube.com/watch?v=…"}

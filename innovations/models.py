@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from common.links import validate_web_url
 from innovations.enums import (
     COUNTED_STATUSES,
     AttachmentKind,
@@ -309,6 +310,20 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status__in=EDITABLE_STATUSES)
 
 
+def agency_only_q(prefix: str = "") -> Q:
+    """The proposals never handed in, which are the agency's own business: drafts, and drafts
+    withdrawn before they were ever submitted. Nobody but the agency's operators reads them or
+    their files (innovations.selectors), not organisers, leadership or the admin's lists.
+    A proposal sent back for changes was handed in: the organiser keeps reading it. A condition
+    on Proposal, or on a relation to it (prefix="proposal__" for Attachment)."""
+    return Q(**{f"{prefix}status": ProposalStatus.DRAFT}) | Q(
+        **{
+            f"{prefix}status": ProposalStatus.WITHDRAWN,
+            f"{prefix}submitted_at__isnull": True,
+        }
+    )
+
+
 def public_proposal_q(prefix: str = "") -> Q:
     """The definition of a public proposal (a published innovation's entry): verified, in a
     published edition. A condition on Proposal, or on a relation to it (e.g. prefix="proposal__"
@@ -353,7 +368,9 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
-    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    video_url = models.URLField(
+        _("video link"), max_length=500, blank=True, validators=[validate_web_url]
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     copied_from = models.ForeignKey(

@@ -22,6 +22,7 @@ from innovations.models import (
     ProposalStatusChange,
     SectionAnswer,
     SectionTemplate,
+    agency_only_q,
 )
 
 # Moves the organiser makes: their notes are "the organiser's notes" for the agency.
@@ -33,22 +34,24 @@ ORGANISER_DECISIONS = (
 
 
 def proposals_visible_to(user) -> QuerySet[Proposal]:
-    """The proposals `user` may see, in every status.
+    """The proposals `user` may see.
 
     - anonymous visitor: none (the public portal has its own selector, published entries only);
     - agency operator: the proposals of every agency where the user is an active operator;
-    - organiser (`agencies.permissions.is_organiser`) and leadership (`can_view_dashboards`): all;
+    - organiser (`agencies.permissions.is_organiser`) and leadership (`can_view_dashboards`):
+      every proposal handed in; never another agency's draft (`agency_only_q`: the agency's own);
     - judge: none here; the judging app shows judges their assigned entries through its own
       selector, and widens the files with `register_attachment_scope`.
-    Roles add up (an organiser who is also an operator sees all). Joins edition, track,
-    innovation and agency.
+    Roles add up (an organiser who is also an operator sees every proposal handed in and their own
+    agency's drafts). Joins edition, track, innovation and agency.
     """
     base = Proposal.objects.select_related("edition", "track", "innovation", "agency")
     if not user.is_authenticated:
         return base.none()
+    own = Q(agency__in=operator_agencies(user).values("pk"))
     if is_organiser(user) or can_view_dashboards(user):
-        return base.all()
-    return base.filter(agency__in=operator_agencies(user).values("pk"))
+        return base.filter(own | ~agency_only_q())
+    return base.filter(own)
 
 
 def operator_proposals(user) -> QuerySet[Proposal]:
@@ -80,17 +83,21 @@ def register_attachment_scope(scope: AttachmentScope) -> None:
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:
     """The files `user` may open: those of the proposals in `proposals_visible_to(user)`, plus
-    what registered scopes add. Never the files of an unpublished proposal to anyone else."""
+    what registered scopes add. A draft's files (`agency_only_q`) open for the agency's
+    operators only, whatever a scope says."""
     base = Attachment.objects.select_related("proposal")
-    if user.is_authenticated and (is_organiser(user) or can_view_dashboards(user)):
-        return base.all()
-    condition = Q(pk__in=[])
-    if user.is_authenticated:
-        condition |= Q(proposal__agency__in=operator_agencies(user).values("pk"))
-    for scope in _attachment_scopes:
-        extra = scope(user)
-        if extra is not None:
+    if not user.is_authenticated:
+        return base.none()
+    handed_in = ~agency_only_q("proposal__")
+    if is_organiser(user) or can_view_dashboards(user):
+        condition = handed_in
+    else:
+        widened = [extra for scope in _attachment_scopes if (extra := scope(user)) is not None]
+        condition = Q(pk__in=[])
+        for extra in widened:
             condition |= extra
+        condition &= handed_in
+    condition |= Q(proposal__agency__in=operator_agencies(user).values("pk"))
     return base.filter(condition).distinct()
 
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
+
+from common.links import is_web_url
 
 _WORD = re.compile(r"\S+")
 
@@ -24,18 +25,10 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text or ""))
 
 
-_video_url_validator = URLValidator(schemes=["http", "https"])
-
-
 def is_video_url(value: str) -> bool:
-    """A well-formed http(s) address (YouTube, Google Drive...): what the video link must be."""
-    if not value or len(value) > 500:
-        return False
-    try:
-        _video_url_validator(value)
-    except ValidationError:
-        return False
-    return True
+    """A well-formed http(s) address (YouTube, Google Drive...): what the video link must be
+    (common.links, the rule of every typed link)."""
+    return is_web_url(value)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.links import validate_web_url
 from common.widgets import DateInput, DateTimeInput, TimeInput
 from innovations.models import Edition
 from judging.enums import AwardKind, StageKind
@@ -307,7 +308,11 @@ class SlotForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     video_link = forms.URLField(
-        label=_("Video-call link"), max_length=500, required=False, assume_scheme="https"
+        label=_("Video-call link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_web_url],
     )
 
     def __init__(self, *args, stage, choices, **kwargs):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.formats import moment
+from common.links import is_web_url
 from innovations.enums import ProposalStatus
 from innovations.models import Proposal
 from judging.models import Score, StageResult
@@ -209,6 +210,8 @@ def slot_problems(stage, *, proposal, place, video_link, presentation_minutes, i
         problems.append(_("This proposal is not an entry of the stage."))
     if not place and not video_link:
         problems.append(_("Give the place or the video-call link."))
+    if video_link and not is_web_url(video_link):
+        problems.append(_("The video-call link must start with http:// or https://."))
     if presentation_minutes is None or presentation_minutes < 1:
         problems.append(_("The presentation lasts at least one minute."))
     if interview_minutes is None or interview_minutes < 0:

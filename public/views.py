@@ -2,7 +2,7 @@
 anything outside is a 404. The organiser's favourite-vote counts are the only signed-in pages."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from agencies.permissions import OrganiserRequiredMixin
 from common.cache import cached_public_page
+from common.downloads import file_response
 from common.exports import csv_response
 from common.http import client_ip
 from innovations.models import Edition
@@ -228,16 +229,9 @@ class PhotoView(View):
         stored, content_type = photo.file, photo.content_type
         if self.thumbnail and photo.thumbnail:
             stored, content_type = photo.thumbnail, "image/webp"
-        try:
-            handle = stored.open("rb")
-        except (FileNotFoundError, OSError) as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, content_type=content_type)
-        response["Content-Disposition"] = "inline"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-        response["Cache-Control"] = "public, max-age=3600"
-        return response
+        return file_response(
+            stored, content_type=content_type, filename=photo.original_name, public=True
+        )
 
 
 # --- Favourite vote ----------------------------------------------------------------------------

@@ -68,7 +68,8 @@ def _english(request):
 def reseed_migration_data():
     """Put back the rows the data migrations create (the 17 SDGs, the role groups and their
     permissions, the public app's grants to organisers). A transactional test ends with a flush
-    that empties every table; without this, later tests, and the next run on a reused database, would find no groups and no SDGs."""
+    that empties every table; without this, later tests, and the next run on a reused database,
+    would find no groups and no SDGs."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission

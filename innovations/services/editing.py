@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from common import cache as page_cache
+from common.links import is_web_url
 from innovations.enums import AttachmentKind
 from innovations.models import Attachment, Innovation, Proposal, SectionAnswer
 from innovations.services.access import WorkflowError, lock_editable, require_operator
@@ -150,6 +151,8 @@ def save_proposal_draft(
         video_url = video_url.strip()
         if len(video_url) > 500:
             raise WorkflowError(_("The video link may have at most 500 characters."))
+        if video_url and not is_web_url(video_url):
+            raise WorkflowError(_("The video link must start with http:// or https://."))
         locked.video_url = video_url
         proposal_fields.append("video_url")
     if track is not None and track.pk != locked.track_id:

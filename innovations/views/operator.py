@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from agencies.permissions import RoleRequiredMixin
 from agencies.selectors import operator_agencies
+from common.downloads import file_response
 from innovations.checklist import format_wib, submission_checklist
 from innovations.enums import ProposalStatus as S
 from innovations.forms import (
@@ -579,17 +580,4 @@ class AttachmentView(LoginRequiredMixin, View):
                 stored, content_type = attachment.thumbnail, "image/webp"
             elif not attachment.is_image:
                 raise Http404
-        try:
-            handle = stored.open("rb")
-        except (FileNotFoundError, OSError) as exc:
-            raise Http404 from exc
-        response = FileResponse(
-            handle,
-            content_type=content_type,
-            as_attachment=attachment.is_pdf,
-            filename=attachment.original_name,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return file_response(stored, content_type=content_type, filename=attachment.original_name)

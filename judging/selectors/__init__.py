@@ -9,6 +9,7 @@
     finals      the final result, its ranking, finalists, awards, KIJB nominations
     feedback    the agency's feedback after publication; an innovation's history
     kijb        the forwarding pack to the provincial competition
+    visibility  who reads the judges' scores and totals (the one rule of pages, exports, JSON)
 """
 
 from judging.selectors.conflicts import (
@@ -55,7 +56,6 @@ from judging.selectors.judges import (
     judge_can_see_proposal,
     judge_progress,
     other_sheets,
-    others_visible,
     proposals_visible_to_judge,
     slots_for_judge,
     stages_for_judge,
@@ -113,16 +113,21 @@ from judging.selectors.stages import (
     stages_for_organiser,
     stages_judged_by,
     stages_needing_attention,
-    stages_with_results,
     track_of,
     tracks_of,
+)
+from judging.selectors.visibility import (
+    edition_results_visible_to,
+    other_sheets_visible_to,
+    others_visible,
+    result_stages_for,
+    stage_results_visible_to,
 )
 
 __all__ = [
     "slots_for_judge",
     "upcoming_slots_for_judge",
     "stages_needing_attention",
-    "stages_with_results",
     "CriterionFeedback",
     "CutInfo",
     "FinalTrack",
@@ -182,8 +187,12 @@ __all__ = [
     "next_stage",
     "nomination_of",
     "operated_agency_ids",
+    "edition_results_visible_to",
     "other_sheets",
+    "other_sheets_visible_to",
     "others_visible",
+    "result_stages_for",
+    "stage_results_visible_to",
     "overlapping_slots",
     "panel_judge_ids",
     "panel_judges",

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from agencies.permissions import is_organiser
 from innovations.models import Attachment, Proposal
 from innovations.selectors import proposal_body, with_checklist_data
-from judging.enums import ScoreVisibility, SheetStatus, StageKind
+from judging.enums import SheetStatus, StageKind
 from judging.models import (
     Assignment,
     Conflict,
@@ -142,17 +142,9 @@ def entry_body(proposal_id):
     return proposal_body(proposal)
 
 
-def others_visible(stage, sheet) -> bool:
-    """Whether the judge of `sheet` may see the other judges' scores of the same entry."""
-    if stage.score_visibility == ScoreVisibility.AFTER_OWN:
-        return sheet.is_submitted or stage.is_closed
-    if stage.score_visibility == ScoreVisibility.AFTER_CLOSE:
-        return stage.is_closed
-    return False
-
-
 def other_sheets(sheet) -> list[ScoreSheet]:
-    """The other judges' submitted, counted sheets of the same entry, with their scores."""
+    """The other judges' submitted, counted sheets of the same entry, with their scores. Shown
+    only through judging.selectors.visibility.other_sheets_visible_to."""
     assignment = sheet.assignment
     return list(
         ScoreSheet.objects.filter(

@@ -312,12 +312,3 @@ def stages_needing_attention() -> list[Stage]:
         .annotate(waiting=Subquery(waiting))
         .order_by("-edition__year", "order")
     )
-
-
-def stages_with_results() -> list[Stage]:
-    """Stages that have opened, for the leadership's read-only rankings. One query."""
-    return list(
-        Stage.objects.filter(opened_at__isnull=False)
-        .select_related("edition")
-        .order_by("-edition__year", "order")
-    )

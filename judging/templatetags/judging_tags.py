@@ -19,8 +19,9 @@ def stages_needing_attention():
 
 
 @register.simple_tag
-def stages_with_results():
-    return selectors.stages_with_results()
+def stages_with_results(user):
+    """The stages whose ranking the leadership card links to (judging.selectors.visibility)."""
+    return selectors.result_stages_for(user)
 
 
 @register.simple_tag

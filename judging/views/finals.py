@@ -105,6 +105,7 @@ class SchedulePrintView(ResultsReaderRequiredMixin, TemplateView):
     first few)."""
 
     template_name = "judging/schedule_print.html"
+    shows_scores = False  # times and places only
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,7 +2,7 @@
 entries, the score sheet, a conflict found while scoring, the attachments."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.permissions import JudgeRequiredMixin
+from common.downloads import file_response
 from common.params import page_number
 from judging import selectors
 from judging.enums import SheetStatus, StageKind
@@ -212,13 +213,12 @@ class ScoreSheetView(JudgeStageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         proposal = self.assignment.proposal
-        visible_others = selectors.others_visible(self.stage, self.sheet)
         context.update(
             assignment=self.assignment,
             sheet=self.sheet,
             proposal=proposal,
             body=selectors.entry_body(proposal.pk),
-            others=selectors.other_sheets(self.sheet) if visible_others else None,
+            others=selectors.other_sheets_visible_to(self.stage, self.sheet),
             criteria=self.criteria,
             conflict_form=EntryConflictForm(),
             editable=self.stage.is_open and not self.sheet.is_submitted,
@@ -267,16 +267,8 @@ class AttachmentView(JudgeRequiredMixin, View):
 
     def get(self, request, attachment_id):
         attachment = selectors.attachment_for_judge(request.user, attachment_id)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        inline = attachment.content_type in ("application/pdf", "image/png", "image/jpeg")
-        response = FileResponse(
-            handle,
-            as_attachment=not inline,
-            filename=attachment.original_name,
+        return file_response(
+            attachment.file,
             content_type=attachment.content_type,
+            filename=attachment.original_name,
         )
-        response["Cache-Control"] = "private, no-store"
-        return response

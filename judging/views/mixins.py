@@ -2,6 +2,7 @@
 a refused action becomes messages."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 
@@ -24,10 +25,35 @@ def error_messages(request, error: JudgingError) -> None:
 
 
 class ResultsReaderRequiredMixin(RoleRequiredMixin):
-    """The organiser, and leadership (read only)."""
+    """The organiser, and leadership (read only). A page that shows scores (`shows_scores`) is
+    also refused (403) to a reader the stage's or edition's results are hidden from:
+    judging.selectors.visibility, e.g. a leader who sits on the stage's panel while it is open."""
+
+    shows_scores = True
 
     def has_role(self, user) -> bool:
         return is_organiser(user) or user.has_perm("judging.view_results")
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        # The organiser reads every result (no query spent); a reader, through the rule.
+        if (
+            self.shows_scores
+            and user.is_authenticated
+            and not is_organiser(user)
+            and self.has_role(user)
+            and not self.results_visible(user, kwargs)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @staticmethod
+    def results_visible(user, kwargs) -> bool:
+        if "stage_id" in kwargs:
+            stage = get_object_or_404(selectors.stages(), pk=kwargs["stage_id"])
+            return selectors.stage_results_visible_to(user, stage)
+        edition = get_object_or_404(Edition, pk=kwargs["edition_id"])
+        return selectors.edition_results_visible_to(user, edition)
 
 
 class JudgeStageMixin(JudgeRequiredMixin):

@@ -3,9 +3,11 @@
 import pytest
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from innovations import selectors
-from innovations.enums import AttachmentKind
+from innovations.enums import AttachmentKind, ProposalStatus
+from innovations.models import Proposal
 from innovations.selectors import attachment_visible_to, register_attachment_scope
 from innovations.services import add_attachment
 from tests.factories import (
@@ -100,15 +102,22 @@ def test_anonymous_is_sent_to_log_in(client, proposal, thumbnail):
 
 
 @pytest.mark.parametrize(
-    ("make_user", "status"),
-    [(make_organiser, 200), (make_leader, 200), (make_judge, 404)],
+    ("make_user", "handed_in", "draft"),
+    [(make_organiser, 200, 404), (make_leader, 200, 404), (make_judge, 404, 404)],
     ids=["organiser", "leadership", "judge without assignment"],
 )
-def test_other_roles(client, proposal, make_user, status):
+def test_other_roles(client, proposal, make_user, handed_in, draft):
+    """A handed-in proposal's files open for organisers and leadership; a draft's are the
+    agency's own (`agency_only_q`)."""
     client.force_login(make_user())
-    sk = proposal.attachments.get(kind=AttachmentKind.SK_LETTER)
+    submitted = make_proposal(agency=proposal.agency, status=ProposalStatus.SUBMITTED)
+    draft_sk = proposal.attachments.get(kind=AttachmentKind.SK_LETTER)
+    submitted_sk = submitted.attachments.get(kind=AttachmentKind.SK_LETTER)
 
-    assert client.get(_url(sk)).status_code == status
+    assert (client.get(_url(submitted_sk)).status_code, client.get(_url(draft_sk)).status_code) == (
+        handed_in,
+        draft,
+    )
 
 
 def test_missing_attachment_is_404(client, proposal):
@@ -118,8 +127,12 @@ def test_missing_attachment_is_404(client, proposal):
 
 
 def test_another_app_can_widen_the_scope(client, proposal, monkeypatch):
-    """How the judging app lets an assigned judge open the files of the entries it scores."""
+    """How the judging app lets an assigned judge open the files of the entries it scores (never
+    a draft's: see test_a_scope_never_opens_a_draft)."""
     judge = make_judge()
+    Proposal.objects.filter(pk=proposal.pk).update(
+        status=ProposalStatus.VERIFIED, submitted_at=timezone.now()
+    )
     sk = proposal.attachments.get(kind=AttachmentKind.SK_LETTER)
     monkeypatch.setattr(selectors, "_attachment_scopes", [])
     assert attachment_visible_to(judge, sk) is False
@@ -132,3 +145,13 @@ def test_another_app_can_widen_the_scope(client, proposal, monkeypatch):
     assert attachment_visible_to(judge, sk) is True
     assert client.get(_url(sk)).status_code == 200
     assert attachment_visible_to(make_judge(), sk) is False
+
+
+def test_a_scope_never_opens_a_draft(proposal, monkeypatch):
+    judge = make_judge()
+    sk = proposal.attachments.get(kind=AttachmentKind.SK_LETTER)
+    monkeypatch.setattr(selectors, "_attachment_scopes", [])
+    register_attachment_scope(lambda user: Q(proposal_id=proposal.pk))
+
+    assert (proposal.status, attachment_visible_to(judge, sk)) == (ProposalStatus.DRAFT, False)
+    assert attachment_visible_to(make_operator(proposal.agency), sk) is True

@@ -85,12 +85,16 @@ def test_anonymous_visitor_is_sent_to_log_in(client, edition, name, method):
     [("proposal_edit", "get"), ("proposal_submit", "post"), ("proposal_withdraw", "post")],
 )
 def test_organiser_sees_but_may_not_act_for_the_agency(client, edition, name, method):
-    proposal = make_proposal(edition)
+    proposal = make_proposal(edition, status=S.SUBMITTED)
+    draft = make_proposal(edition)
     client.force_login(make_organiser())
 
     assert client.get(_url("proposal_detail", proposal)).status_code == 200
     assert getattr(client, method)(_url(name, proposal)).status_code == 403
-    assert Proposal.objects.get(pk=proposal.pk).status == S.DRAFT
+    assert Proposal.objects.get(pk=proposal.pk).status == S.SUBMITTED
+    # A draft is the agency's own: not even visible.
+    assert client.get(_url("proposal_detail", draft)).status_code == 404
+    assert getattr(client, method)(_url(name, draft)).status_code == 404
 
 
 @pytest.mark.parametrize("url_name", ["operator_dashboard", "proposal_list", "proposal_create"])
@@ -545,4 +549,6 @@ def test_a_typed_javascript_link_is_never_a_link(client, edition, agency, operat
 
     html = client.get(_url("proposal_preview", proposal)).content.decode()
 
-    assert "javascript:alert(1)" not in html
+    # Shown as the text it is, never as a link (common.links.safe_url).
+    assert "javascript:alert(1)" in html
+    assert 'href="javascript:' not in html

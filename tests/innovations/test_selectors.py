@@ -2,8 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from agencies.models import Membership
+from innovations.enums import ProposalStatus
+from innovations.models import Proposal
 from innovations.selectors import operator_proposals, proposals_visible_to
 from tests.factories import (
     make_agency,
@@ -58,8 +61,17 @@ def test_inactive_membership_or_agency_sees_nothing(proposals):
 
 
 @pytest.mark.parametrize("make", [make_organiser, make_leader], ids=["organiser", "leadership"])
-def test_organiser_and_leadership_see_all(proposals, make):
-    assert _visible(make()) == {p.pk for p in proposals.values()}
+def test_organiser_and_leadership_see_all_handed_in(proposals, make):
+    """Every proposal handed in, never a draft (nor a draft withdrawn unsubmitted): the agency's."""
+    Proposal.objects.filter(pk=proposals["dishub-2"].pk).update(
+        status=ProposalStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    withdrawn = make_proposal(agency=proposals["dinsos"].agency, status=ProposalStatus.WITHDRAWN)
+    Proposal.objects.filter(pk=withdrawn.pk).update(submitted_at=None)
+    sent_back = make_proposal(
+        agency=proposals["dinsos"].agency, status=ProposalStatus.CHANGES_REQUESTED
+    )
+    assert _visible(make()) == {proposals["dishub-2"].pk, sent_back.pk}
 
 
 @pytest.mark.parametrize(
@@ -79,7 +91,8 @@ def test_operator_pages_list_own_agency_even_for_an_organiser(proposals):
     organiser = make_organiser()
     Membership.objects.create(user=organiser, agency=proposals["dinsos"].agency)
 
-    assert _visible(organiser) == {p.pk for p in proposals.values()}
+    # Its own agency's draft as an operator; the other agencies' drafts are theirs.
+    assert _visible(organiser) == {proposals["dinsos"].pk}
     assert set(operator_proposals(organiser).values_list("pk", flat=True)) == {
         proposals["dinsos"].pk
     }

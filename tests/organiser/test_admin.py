@@ -308,10 +308,18 @@ def test_proposal_search_by_agency_innovation_name_and_acronym(client):
         edition,
         agency=sosial,
         innovation=make_innovation(sosial, name="Cerita dan dongeng online", acronym="Cendol"),
+        status=S.SUBMITTED,
     )
     baros = make_agency("Kecamatan Baros", kind=AgencyKind.KECAMATAN)
     other = make_proposal(
-        edition, agency=baros, innovation=make_innovation(baros, name="Sikalem", acronym="SKL")
+        edition,
+        agency=baros,
+        innovation=make_innovation(baros, name="Sikalem", acronym="SKL"),
+        status=S.SUBMITTED,
+    )
+    # A draft is the agency's own: never listed, whatever the search.
+    draft = make_proposal(
+        edition, agency=sosial, innovation=make_innovation(sosial, name="Dongeng draf")
     )
     client.force_login(make_organiser())
 
@@ -323,10 +331,11 @@ def test_proposal_search_by_agency_innovation_name_and_acronym(client):
     assert found(q="dongeng") == [cendol.pk]
     assert found(q="Baros") == [other.pk]
     assert found(agency__kind__exact="kecamatan") == [other.pk]
-    assert sorted(found(status__exact="draft", edition__id__exact=edition.pk)) == sorted(
+    assert sorted(found(status__exact="submitted", edition__id__exact=edition.pk)) == sorted(
         [cendol.pk, other.pk]
     )
-    assert found(status__exact="submitted") == []
+    assert found(status__exact="draft") == []
+    assert draft.pk not in found(q="dongeng")
 
 
 @pytest.mark.parametrize("rows", [1, 10])
@@ -388,7 +397,7 @@ def test_organiser_reads_the_proposal_page_with_texts_files_and_history(client, 
 
 
 def test_attachment_admin_never_shows_the_storage_path(client):
-    proposal = make_proposal(make_edition())
+    proposal = make_proposal(make_edition(), status=S.SUBMITTED)
     attachment = Attachment.objects.filter(proposal=proposal, kind=AttachmentKind.PHOTO).get()
     client.force_login(make_organiser())
 

@@ -194,18 +194,22 @@ def test_proposals_excel_has_the_same_content_with_real_dates_and_numbers(client
     ]
 
 
-def test_proposals_export_has_one_row_per_proposal_including_drafts_without_texts(client, exported):
+def test_proposals_export_has_one_row_per_proposal_handed_in_never_a_draft(client, exported):
+    """A draft is the agency's own (innovations.models.agency_only_q): not in the organiser's
+    export, nor a draft withdrawn before it was submitted; a proposal sent back is."""
     edition, proposal = exported
-    draft = make_proposal(edition, complete=False)
+    make_proposal(edition, complete=False)
+    withdrawn = make_proposal(edition, status=S.WITHDRAWN)
+    Proposal.objects.filter(pk=withdrawn.pk).update(submitted_at=None)
+    sent_back = make_proposal(edition, complete=False, status=S.CHANGES_REQUESTED)
     client.force_login(make_organiser())
 
     rows = csv_rows(client.get(proposals_url(edition, "csv")))[1:]
 
     assert [(row[0], row[9], row[-1]) for row in rows] == [
         (str(proposal.pk), label_id(S.SUBMITTED), "360"),
-        (str(draft.pk), label_id(S.DRAFT), "0"),
+        (str(sent_back.pk), label_id(S.CHANGES_REQUESTED), "0"),
     ]
-    assert rows[1][11] == ""  # never submitted
 
 
 @pytest.mark.parametrize("rows", [1, 6])
@@ -335,7 +339,7 @@ def test_excel_escapes_every_formula_prefix(client):
         innovation = Innovation.objects.get(pk=make_innovation(agency).pk)
         innovation.name = f"{prefix}cmd{n}"
         innovation.save(update_fields=["name"])
-        make_proposal(edition, agency=agency, innovation=innovation)
+        make_proposal(edition, agency=agency, innovation=innovation, status=S.SUBMITTED)
     client.force_login(make_organiser())
 
     rows = xlsx_rows(client.get(proposals_url(edition, "xlsx")))[1:]

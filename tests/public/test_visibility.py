@@ -193,7 +193,7 @@ def test_photo_of_a_public_entry_is_served_inline_to_anyone(client, world):
     response = client.get(reverse("public:photo", kwargs={"pk": photo.pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert response["Content-Disposition"] == "inline"
+    assert response["Content-Disposition"] == f'inline; filename="{photo.original_name}"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == photo.file.open("rb").read()
 

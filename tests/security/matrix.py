@@ -84,11 +84,32 @@ def writes_in(queries) -> list[str]:
     ]
 
 
-def request_as(client, method: str, url: str):
+def body_of(response) -> str:
+    """What a response sends, as text (pages, JSON, CSV; a file's bytes read as Latin-1)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    try:
+        return content.decode()
+    except UnicodeDecodeError:
+        return content.decode("latin-1")
+
+
+def sentinels_in(body: str, sentinels: dict[str, str]) -> set[str]:
+    """The names of the sentinels whose text is in `body` (a number also with a decimal comma, as
+    the Indonesian pages write it)."""
+    found = set()
+    for name, text in sentinels.items():
+        variants = {text, text.replace(".", ",")}
+        if any(variant in body for variant in variants):
+            found.add(name)
+    return found
+
+
+def request_as(client, method: str, url: str, sentinels=None):
     """One request. An allowed request's writes are rolled back (each case starts from the
     scenario); a denied request's are kept, so the caller's fingerprint of the whole row sees
     them. The client's cookies are kept (a log-out or a language switch does not leak into the
-    next case). Returns (outcome, writes): the write statements a denied request ran."""
+    next case). Returns (outcome, writes, seen): the write statements a denied request ran, and
+    the names of the `sentinels` the response body holds."""
     cookies = copy.deepcopy(client.cookies)
     cache.clear()
     savepoint = transaction.savepoint()
@@ -98,7 +119,8 @@ def request_as(client, method: str, url: str):
             response = getattr(client, method)(url, {})
         code = outcome(response)
         denied = code in DENIED
-        return code, writes_in(queries.captured_queries) if denied else []
+        seen = sentinels_in(body_of(response), sentinels) if sentinels else set()
+        return code, writes_in(queries.captured_queries) if denied else [], seen
     finally:
         if denied:
             transaction.savepoint_commit(savepoint)

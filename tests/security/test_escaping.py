@@ -148,7 +148,7 @@ def row_with(rows, value):
 @PAYLOADS
 def test_proposals_csv_and_xlsx_defuse_formulas(client, payload):
     edition = make_edition()
-    proposal, _agency = hostile_proposal(payload, edition=edition)
+    proposal, _agency = hostile_proposal(payload, edition=edition, status=ProposalStatus.SUBMITTED)
     client.force_login(make_organiser())
 
     for fmt, read in (("csv", csv_rows), ("xlsx", xlsx_rows)):

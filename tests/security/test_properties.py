@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from common.links import is_web_url
 from innovations.models import Innovation, Proposal
 from innovations.services import MAX_ANSWER_CHARACTERS
 from judging.models import Criterion, Score, ScoreSheet
@@ -140,7 +141,8 @@ def _editor_expectation(field: str, value: str):
         return True, value.replace("\r\n", "\n").strip()
     if field == "video_url":
         stripped = value.strip()
-        if "\x00" in stripped or len(stripped) > 500:
+        # http(s) only (common.links); an empty box clears the link.
+        if "\x00" in stripped or len(stripped) > 500 or (stripped and not is_web_url(stripped)):
             return False, None
         return True, stripped
     name = field.removeprefix("innovation-")

@@ -1,0 +1,46 @@
+"""One way to send a stored file (an attachment, a photo, a thumbnail, a document): every view
+that serves one builds its response here, so every file leaves with the same headers.
+
+- Content-Disposition: images inline (they show in the page), everything else (PDFs) as a
+  download, with the cleaned original name;
+- X-Content-Type-Options: nosniff (the browser must not guess the type);
+- Content-Security-Policy: "default-src 'none'; img-src 'self'; sandbox" (a file opened in the
+  browser runs nothing and reaches nothing);
+- Cache-Control: "private, max-age=3600" (a browser may keep it, a shared cache never), or
+  "public, max-age=3600" for the public portal's photos.
+"""
+
+from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
+
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+FALLBACK_NAME = "berkas"
+FILE_CSP = "default-src 'none'; img-src 'self'; sandbox"
+PRIVATE_CACHE = "private, max-age=3600"
+PUBLIC_CACHE = "public, max-age=3600"
+# The headers every served file carries (tests/security/test_downloads.py checks them).
+FILE_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "X-Content-Type-Options",
+    "Content-Security-Policy",
+    "Cache-Control",
+)
+
+
+def file_response(stored, *, content_type: str, filename: str = "", public: bool = False):
+    """A FileResponse for `stored` (a FieldFile) with the headers above; 404 when the file is
+    missing from storage."""
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    # Set here, never from the handle: FileResponse would fall back on the storage name.
+    response["Content-Disposition"] = content_disposition_header(
+        content_type not in INLINE_TYPES, filename or FALLBACK_NAME
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = PUBLIC_CACHE if public else PRIVATE_CACHE
+    return response
