@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test lint format messages clean bench profile rush scaleout
+.PHONY: install run test lint format messages clean bench profile rush scaleout nginx-check
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -62,3 +62,7 @@ messages: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3
+
+# The production stack behind the shipped nginx site (deploy/), over HTTPS (run by .ci/run).
+nginx-check: install
+	$(PY) scripts/nginx_check.py
