@@ -13,6 +13,8 @@
 #   --no-redis       no Redis: cache and sessions in PostgreSQL [KIKS_REDIS=no]
 #   --no-nginx       leave nginx alone (another reverse proxy) [KIKS_NGINX=no]
 #   --no-start       install, but start no unit [KIKS_START=no]
+# Where the system's files go (tests and unusual layouts): KIKS_ETC (/etc/kiks), KIKS_SYSTEMD_DIR
+# (/etc/systemd/system), KIKS_NGINX_DIR (/etc/nginx), KIKS_BIN_DIR (/usr/local/bin).
 set -euo pipefail
 
 KIKS_HOME="${KIKS_HOME:-/srv/kiks}"
@@ -35,9 +37,14 @@ done
 SOURCE="$(cd "$(dirname "$0")/.." && pwd)"
 APP="$KIKS_HOME/app"
 VENV="$KIKS_HOME/venv"
-ENV_FILE=/etc/kiks/kiks.env
-TLS=/etc/kiks/tls
+ETC="${KIKS_ETC:-/etc/kiks}"
+SYSTEMD_DIR="${KIKS_SYSTEMD_DIR:-/etc/systemd/system}"
+NGINX_DIR="${KIKS_NGINX_DIR:-/etc/nginx}"
+BIN_DIR="${KIKS_BIN_DIR:-/usr/local/bin}"
+ENV_FILE="$ETC/kiks.env"
+TLS="$ETC/tls"
 DB=kiks
+export KIKS_ENV_FILE="$ENV_FILE"  # for kiks-manage
 
 step() { printf '\n== %s\n' "$*"; }
 manage() { runuser -u kiks -- "$APP/deploy/kiks-manage" "$@"; }
@@ -78,7 +85,7 @@ fi
 install -d -o root -g kiks -m 0750 "$KIKS_HOME"
 install -d -o kiks -g kiks -m 2750 "$KIKS_HOME/media" "$KIKS_HOME/static"
 install -d -o kiks -g kiks -m 0700 "$KIKS_HOME/backups"
-install -d -o root -g kiks -m 0750 /etc/kiks
+install -d -o root -g kiks -m 0750 "$ETC"
 install -d -o root -g root -m 0700 "$TLS"
 
 step "Code in $APP"
@@ -98,7 +105,7 @@ step "Virtual environment $VENV (requirements.lock: exact versions)"
 "$VENV/bin/python" -m pip install --quiet -r "$APP/requirements.lock"
 "$VENV/bin/python" -m pip install --quiet --no-deps "$APP"
 "$VENV/bin/python" -m compileall -q "$APP" >/dev/null || true  # kiks cannot write __pycache__
-ln -sf "$APP/deploy/kiks-manage" /usr/local/bin/kiks-manage
+ln -sf "$APP/deploy/kiks-manage" "$BIN_DIR/kiks-manage"
 
 step "PostgreSQL: role and database $DB"
 if ! as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'kiks'" | grep -q 1; then
@@ -141,7 +148,8 @@ else
   echo "kiks-worker.service not installed: this version has no manage.py db_worker"
 fi
 for unit in "${units[@]}"; do
-  sed "s|/srv/kiks|$KIKS_HOME|g" "$APP/deploy/systemd/$unit" >"/etc/systemd/system/$unit"
+  sed -e "s|/srv/kiks|$KIKS_HOME|g" -e "s|/etc/kiks/|$ETC/|g" "$APP/deploy/systemd/$unit" \
+    >"$SYSTEMD_DIR/$unit"
 done
 systemctl daemon-reload
 if [ "$KIKS_START" = yes ]; then
@@ -163,10 +171,10 @@ if [ "$KIKS_NGINX" = yes ]; then
     echo "self-signed certificate for $KIKS_HOST written to $TLS"
   fi
   sed -e "s|kiks\.example\.go\.id|$KIKS_HOST|g" -e "s|/srv/kiks|$KIKS_HOME|g" \
-    "$APP/deploy/nginx/kiks.conf" >/etc/nginx/sites-available/kiks
-  ln -sf /etc/nginx/sites-available/kiks /etc/nginx/sites-enabled/kiks
+    -e "s|/etc/kiks/|$ETC/|g" "$APP/deploy/nginx/kiks.conf" >"$NGINX_DIR/sites-available/kiks"
+  ln -sf "$NGINX_DIR/sites-available/kiks" "$NGINX_DIR/sites-enabled/kiks"
   # Debian's welcome page would answer every other name on port 80.
-  rm -f /etc/nginx/sites-enabled/default
+  rm -f "$NGINX_DIR/sites-enabled/default"
   nginx -t
   systemctl enable --quiet nginx
   systemctl reload-or-restart nginx

@@ -49,17 +49,18 @@ manage migrate --noinput
 manage collectstatic --noinput --verbosity 0
 
 step "Restart"
-sed "s|/srv/kiks|$KIKS_HOME|g" "$APP/deploy/systemd/kiks-web.service" >/etc/systemd/system/kiks-web.service
+units=(kiks-web.service kiks-backup.service kiks-backup.timer)
+restart=(kiks-web.service)
 if manage help db_worker >/dev/null 2>&1; then
-  sed "s|/srv/kiks|$KIKS_HOME|g" "$APP/deploy/systemd/kiks-worker.service" \
-    >/etc/systemd/system/kiks-worker.service
-  systemctl daemon-reload
-  systemctl enable --quiet kiks-worker.service
-  systemctl restart kiks-web.service kiks-worker.service
-else
-  systemctl daemon-reload
-  systemctl restart kiks-web.service
+  units+=(kiks-worker.service)
+  restart+=(kiks-worker.service)
 fi
+for unit in "${units[@]}"; do
+  sed "s|/srv/kiks|$KIKS_HOME|g" "$APP/deploy/systemd/$unit" >"/etc/systemd/system/$unit"
+done
+systemctl daemon-reload
+systemctl enable --quiet "${restart[@]}" kiks-backup.timer
+systemctl restart "${restart[@]}"
 
 step "Health check"
 host="$(sed -n 's/^ALLOWED_HOSTS=\([^,]*\).*/\1/p' "$ENV_FILE")"

@@ -255,3 +255,144 @@ def test_the_lock_pins_every_dependency_exactly():
             f"requirements.lock pins {dependency.name}=={pins[name]}, pyproject says "
             f"{dependency.specifier}: remake it"
         )
+
+
+# --- install.sh, with the system's commands stood in for ------------------------------------
+
+LOGGED = 'echo "{name} $*" >> "$STUB_LOG"\n'
+STUBS = {
+    # Every command that needs root or a real system logs its arguments and succeeds.
+    **dict.fromkeys(("apt-get", "systemctl", "useradd", "usermod", "chown", "nginx"), LOGGED),
+    "id": '[ "$1" = -u ] && echo 0\nexit 0\n',
+    "dpkg-query": 'echo "install ok installed"\n',
+    "runuser": 'while [ "$1" != -- ]; do shift; done\nshift\nexec "$@"\n',
+    "install": (
+        "dirs=()\nwhile [ $# -gt 0 ]; do case $1 in -d) shift ;; -o|-g|-m) shift 2 ;;"
+        ' *) dirs+=("$1"); shift ;; esac; done\nmkdir -p "${dirs[@]}"\n'
+    ),
+    # PostgreSQL: the role and the database exist once created.
+    "psql": 'case "$*" in *pg_roles*) f=role ;; *) f=db ;; esac\n'
+    '[ -e "$STUB_STATE/$f" ] && echo 1\nexit 0\n',
+    "createuser": 'echo "createuser $*" >> "$STUB_LOG"; touch "$STUB_STATE/role"\n',
+    "createdb": 'echo "createdb $*" >> "$STUB_LOG"; touch "$STUB_STATE/db"\n',
+}
+VENV_PYTHON = f"""#!/bin/sh
+case "$1" in
+  -c) exec {sys.executable} "$@" ;;
+  manage.py) echo "manage $*" >> "$STUB_LOG"
+    [ "$2 $3" = "help db_worker" ] && exit "$STUB_NO_WORKER" ;;
+  *) echo "python $*" >> "$STUB_LOG" ;;
+esac
+exit 0
+"""
+
+
+def stub_system(tmp_path) -> dict:
+    bin_dir = tmp_path / "stubs"
+    bin_dir.mkdir()
+    for name, body in STUBS.items():
+        (bin_dir / name).write_text("#!/bin/bash\n" + body.replace("{name}", name))
+        (bin_dir / name).chmod(0o755)
+    home = tmp_path / "home"
+    python = home / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(VENV_PYTHON)
+    python.chmod(0o755)
+    app = home / "app"
+    shutil.copytree(DEPLOY, app / "deploy")
+    shutil.copy(ROOT / "requirements.lock", app / "requirements.lock")
+    (app / ".git").mkdir()  # a clone already: install.sh leaves the code as it is
+    for sub in ("etc/kiks", "systemd", "nginx/sites-available", "nginx/sites-enabled", "bin", "st"):
+        (tmp_path / sub).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "nginx/sites-enabled/default").write_text("welcome")
+    return {
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "STUB_LOG": str(tmp_path / "log"),
+        "STUB_STATE": str(tmp_path / "st"),
+        "STUB_NO_WORKER": "1",
+        "KIKS_HOME": str(home),
+        "KIKS_ETC": str(tmp_path / "etc/kiks"),
+        "KIKS_SYSTEMD_DIR": str(tmp_path / "systemd"),
+        "KIKS_NGINX_DIR": str(tmp_path / "nginx"),
+        "KIKS_BIN_DIR": str(tmp_path / "bin"),
+    }
+
+
+def install(env: dict, *options: str) -> subprocess.CompletedProcess:
+    app = Path(env["KIKS_HOME"]) / "app"
+    return subprocess.run(
+        [str(app / "deploy" / "install.sh"), *options],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_install_renders_every_file_for_the_host_and_a_second_run_keeps_them(tmp_path):
+    env = stub_system(tmp_path)
+    home, etc = env["KIKS_HOME"], env["KIKS_ETC"]
+
+    first = install(env, "--host", "kiks.sukabumikota.go.id", "--no-start")
+
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    written = Path(etc, "kiks.env").read_text()
+    values = dict(
+        line.split("=", 1) for line in written.splitlines() if line and not line.startswith("#")
+    )
+    assert len(values["SECRET_KEY"]) >= 60 and values["SECRET_KEY"] != "__GENERATED__"
+    assert values["ALLOWED_HOSTS"] == "kiks.sukabumikota.go.id"
+    assert values["CSRF_TRUSTED_ORIGINS"] == "https://kiks.sukabumikota.go.id"
+    assert values["MEDIA_ROOT"] == f"{home}/media" and values["STATIC_ROOT"] == f"{home}/static"
+    assert values["REDIS_URL"] == "redis://127.0.0.1:6379/0"
+    assert values["X_ACCEL_PREFIX"] == "/_media/"
+    site_text = Path(env["KIKS_NGINX_DIR"], "sites-available/kiks").read_text()
+    assert "server_name kiks.sukabumikota.go.id;" in site_text
+    assert f"alias {home}/media/;" in site_text and f"{etc}/tls/fullchain.pem" in site_text
+    assert "example.go.id" not in site_text and "/srv/kiks" not in site_text
+    assert not Path(env["KIKS_NGINX_DIR"], "sites-enabled/default").exists()
+    units = sorted(path.name for path in Path(env["KIKS_SYSTEMD_DIR"]).iterdir())
+    # No db_worker in this version (the stub says so): no worker unit.
+    assert units == ["kiks-backup.service", "kiks-backup.timer", "kiks-web.service"]
+    web = Path(env["KIKS_SYSTEMD_DIR"], "kiks-web.service").read_text()
+    assert f"EnvironmentFile={etc}/kiks.env" in web and "/srv/kiks" not in web
+    assert oct(Path(etc, "tls/privkey.pem").stat().st_mode & 0o777) == "0o600"
+    log = Path(env["STUB_LOG"]).read_text().splitlines()
+    app = f"{home}/app"
+    pip = [line for line in log if line.startswith("python -m pip install")]
+    assert pip == [
+        "python -m pip install --quiet --upgrade pip",
+        f"python -m pip install --quiet -r {app}/requirements.lock",
+        f"python -m pip install --quiet --no-deps {app}",
+    ]
+    assert [line for line in log if line.startswith(("createuser", "createdb"))] == [
+        "createuser kiks",
+        "createdb --owner kiks --encoding UTF8 --template template0 kiks",
+    ]
+    manage = [line for line in log if line.startswith("manage")]
+    assert manage[:3] == [
+        "manage manage.py migrate --noinput",
+        "manage manage.py collectstatic --noinput --verbosity 0",
+        "manage manage.py check --deploy --fail-level WARNING",
+    ]
+    assert not any(line.startswith("apt-get") for line in log)  # every package installed
+    certificate = Path(etc, "tls/fullchain.pem").read_bytes()
+
+    env["STUB_NO_WORKER"] = "0"  # an upgrade brought db_worker
+    second = install(env, "--no-start")
+
+    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
+    assert Path(etc, "kiks.env").read_text() == written  # same SECRET_KEY: nobody signed out
+    assert Path(etc, "tls/fullchain.pem").read_bytes() == certificate
+    assert "kiks.env exists: kept" in second.stdout
+    log = Path(env["STUB_LOG"]).read_text().splitlines()
+    assert sum(line.startswith(("createuser", "createdb")) for line in log) == 2
+    assert sum(line == "manage manage.py migrate --noinput" for line in log) == 2
+    assert Path(env["KIKS_SYSTEMD_DIR"], "kiks-worker.service").exists()
+
+
+def test_install_refuses_without_a_host_the_first_time(tmp_path):
+    done = install(stub_system(tmp_path), "--no-start")
+
+    assert done.returncode == 2
+    assert "give the public host name: --host" in done.stderr
