@@ -55,7 +55,7 @@ PORT = int(os.environ.get("NGINX_CHECK_PORT", "18781"))
 TIMEOUT = int(os.environ.get("NGINX_CHECK_TIMEOUT", "240"))
 HOST = "127.0.0.1"
 N = 8
-PASSWORD = "kiks-nginx-check-2026"
+PASSWORD = secrets.token_urlsafe(16)  # fresh each run, as the SECRET_KEY
 SITE = ROOT / "deploy" / "nginx" / "kiks.conf"
 WEB_UNIT = ROOT / "deploy" / "systemd" / "kiks-web.service"
 PDF_LIMIT = 10 * 1024 * 1024
@@ -398,6 +398,7 @@ def check_downloads(work: Path):
         f"{headers.get('Content-Disposition')!r}, {headers.get('X-Content-Type-Options')!r}, "
         f"{headers.get('Content-Type')!r}",
     )
+    security_headers(headers, "operator's download", csp="default-src 'none'")
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": HOST, "Cookie": cookie}
     status, app_headers, app_body = raw("GET", path, headers=forwarded, unix=work / "gunicorn.sock")
     accel = app_headers.get("X-Accel-Redirect")
