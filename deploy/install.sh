@@ -170,7 +170,10 @@ if [ "$KIKS_NGINX" = yes ]; then
     chmod 0600 "$TLS/privkey.pem"
     echo "self-signed certificate for $KIKS_HOST written to $TLS"
   fi
-  sed -e "s|kiks\.example\.go\.id|$KIKS_HOST|g" -e "s|/srv/kiks|$KIKS_HOME|g" \
+  no_ipv6=()
+  # nginx refuses to start on `listen [::]` where IPv6 is switched off.
+  [ -s /proc/net/if_inet6 ] || no_ipv6=(-e '/listen \[::\]/d')
+  sed -e "s|kiks\.example\.go\.id|$KIKS_HOST|g" -e "s|/srv/kiks|$KIKS_HOME|g" "${no_ipv6[@]}" \
     -e "s|/etc/kiks/|$ETC/|g" "$APP/deploy/nginx/kiks.conf" >"$NGINX_DIR/sites-available/kiks"
   ln -sf "$NGINX_DIR/sites-available/kiks" "$NGINX_DIR/sites-enabled/kiks"
   # Debian's welcome page would answer every other name on port 80.
