@@ -8,7 +8,7 @@ LOCK := requirements-dev.lock
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 PORT ?= 8000
 
-.PHONY: install run test lint format messages clean bench profile rush scaleout lock
+.PHONY: install venv run test lint format messages clean bench profile rush scaleout lock nginx-check
 
 # A working virtual environment: made when missing, made again when half-made or broken (a
 # failed earlier attempt, a Python upgraded underneath it), with a clear word when Python's
@@ -85,3 +85,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) db.sqlite3
+
+# The production stack behind the shipped nginx site (deploy/), over HTTPS (run by .ci/run).
+nginx-check: install
+	$(PY) scripts/nginx_check.py

@@ -240,6 +240,18 @@ STORAGES = {
 # permission first, so there is no public MEDIA_URL route.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Downloads handed to nginx (deploy/nginx/kiks.conf): with a prefix such as "/_media/", a view that
+# has checked permission answers with an empty body and X-Accel-Redirect: <prefix><file name>, and
+# nginx sends the bytes from its `internal` location aliasing MEDIA_ROOT, so a slow 10 MB download
+# holds no app worker (common/xaccel.py). Empty (the default) = off: the app sends the file itself.
+# Only for the local FileSystemStorage; set it only behind that nginx.
+KIKS_X_ACCEL_PREFIX = env("X_ACCEL_PREFIX").strip()
+if KIKS_X_ACCEL_PREFIX and not (
+    KIKS_X_ACCEL_PREFIX.startswith("/") and KIKS_X_ACCEL_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        f"X_ACCEL_PREFIX must start and end with '/', e.g. /_media/, not {KIKS_X_ACCEL_PREFIX!r}"
+    )
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
