@@ -111,3 +111,62 @@ def test_the_prefix_must_be_a_folder():
         assert (done.returncode != 0) is refused, (value, done.stderr[-300:])
         if refused:
             assert "X_ACCEL_PREFIX must start and end with '/'" in done.stderr
+
+
+# --- wired into the one download helper ------------------------------------------------------
+
+
+class _Stored:
+    """What file_response needs of a FieldFile: its storage, its name, open()."""
+
+    def __init__(self, storage, name):
+        self.storage, self.name = storage, name
+
+    def open(self, mode="rb"):
+        return self.storage.open(self.name, mode)
+
+
+@pytest.mark.parametrize("prefix", ["", "/_media/"])
+def test_every_download_carries_the_same_headers_with_or_without_nginx(tmp_path, settings, prefix):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import FileSystemStorage
+
+    from common.downloads import FILE_HEADERS, file_response
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.KIKS_X_ACCEL_PREFIX = prefix
+    storage = FileSystemStorage(location=str(tmp_path))
+    name = storage.save("proposals/7/SK Kepala Dinas.pdf", ContentFile(b"%PDF-1.4 sk"))
+    response = file_response(
+        _Stored(storage, name), content_type="application/pdf", filename="SK Kepala Dinas.pdf"
+    )
+
+    headers = {header: response[header] for header in FILE_HEADERS}
+    assert headers == {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": 'attachment; filename="SK Kepala Dinas.pdf"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
+        "Cache-Control": "private, max-age=3600",
+    }
+    if prefix:
+        assert response["X-Accel-Redirect"] == "/_media/proposals/7/SK%20Kepala%20Dinas.pdf"
+        assert response.content == b""
+    else:
+        assert not response.has_header("X-Accel-Redirect")
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 sk"
+
+
+def test_a_missing_file_is_not_found_with_nginx_too(tmp_path, settings):
+    from django.core.files.storage import FileSystemStorage
+    from django.http import Http404
+
+    from common.downloads import file_response
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.KIKS_X_ACCEL_PREFIX = "/_media/"
+    with pytest.raises(Http404):
+        file_response(
+            _Stored(FileSystemStorage(location=str(tmp_path)), "gone.pdf"),
+            content_type="application/pdf",
+        )
