@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import AuditEvent
 from innovations.models import Edition
@@ -189,16 +189,27 @@ def test_no_call_to_action_once_an_edition_exists(client):
     assert f'<a href="{URL}">New edition</a>' in client.get("/dasbor/").content.decode()
 
 
-def test_new_edition_page_offers_this_years_edition_with_the_default_tracks(client):
+def test_new_edition_page_offers_this_years_edition_and_sent_back_unchanged_creates_it(client):
     client.force_login(make_organiser())
 
-    response = client.get(URL)
+    html = client.get(URL).content.decode()
 
-    fields = form_fields(response.content.decode())
-    year = datetime.date.today().year
-    assert fields["name"] == f"KIKS {year}"
-    assert fields["year"] == str(year)
-    assert fields["tracks"] == ["umum", "perumda"]
+    fields = form_fields(html)
+    today = timezone.localdate()
+    opens, closes = today + datetime.timedelta(days=1), today + datetime.timedelta(days=43)
+    assert fields == {
+        "csrfmiddlewaretoken": fields["csrfmiddlewaretoken"],
+        "name": f"KIKS {today.year}",
+        "year": str(today.year),
+        "submission_opens_at": f"{opens.isoformat()}T08:00",
+        "submission_closes_at": f"{closes.isoformat()}T23:59",
+        "verification_closes_at": f"{(closes + datetime.timedelta(days=14)).isoformat()}T23:59",
+        "tracks": ["umum", "perumda"],
+    }
+    response = client.post(URL, form_with(html, "tracks").data())
+    edition = Edition.objects.get()
+    assert response.url == f"/dasbor/#overview-{edition.pk}"
+    assert edition.submission_opens_at == datetime.datetime.combine(opens, datetime.time(8, 0), WIB)
 
 
 def test_new_edition_page_creates_and_lands_on_the_edition_overview(client):
