@@ -307,9 +307,10 @@ def create_organiser(
 
     A new account is active, with `password` (None: no usable password, until its owner sets one
     through a password-reset link). With `update`, the account keeps its password and profile
-    and gains the organiser group and `is_staff`; without it, an existing username is refused
-    (OrganiserExists). Side effects: creates or changes the User row and its groups, and records
-    "user.roles" in the audit log with no actor (the system) when the rights changed.
+    and gains the organiser group and `is_staff` (and is active again if it was not); without it,
+    an existing username is refused (OrganiserExists). Side effects: creates or changes the User
+    row and its groups, and records "user.roles" in the audit log with no actor (the system) when
+    the rights changed.
     """
     User = get_user_model()
     group = Group.objects.get(name=Role.ORGANISER)
@@ -326,10 +327,12 @@ def create_organiser(
             user.set_password(password)
     user.is_active = True
     user.is_staff = True
-    user.save()
+    user.save(update_fields=None if created else ["is_active", "is_staff"])
     user.groups.add(group)
     after = role_snapshot(user)
     if before != after:
-        note = "first organiser (manage.py create_organiser)" if created else "organiser role added"
+        note = (
+            "organiser created (manage.py create_organiser)" if created else "organiser role added"
+        )
         record("user.roles", user, by=None, before=before, after=after, note=note)
     return user, created

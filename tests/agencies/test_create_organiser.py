@@ -74,7 +74,7 @@ def test_create_organiser_with_password_from_stdin_can_sign_in_and_reach_the_adm
         "is_superuser": False,
         "user_permissions": [],
     }
-    assert event.note == "first organiser (manage.py create_organiser)"
+    assert event.note == "organiser created (manage.py create_organiser)"
 
 
 def test_create_organiser_without_password_emails_a_link_that_sets_the_password(
