@@ -321,6 +321,18 @@ def _ago(now, then) -> str:
     return f"{minutes} min"
 
 
+# "READY" since django-tasks 0.9, "NEW" before.
+WAITING_STATUSES = ("READY", "NEW")
+
+
+def waiting_since(enqueued_at, run_after):
+    """A waiting task waits from when it was enqueued or, if later, from when it may run
+    (django-tasks-db stores "no run_after" as the largest date, older versions as None)."""
+    if run_after is None or run_after.year >= 9000:
+        return enqueued_at
+    return max(enqueued_at, run_after)
+
+
 def check_worker(now=None):
     now = now or timezone.now()
     try:
@@ -335,12 +347,11 @@ def check_worker(now=None):
             )
         ]
     finished = model.objects.exclude(finished_at=None).order_by("-finished_at").first()
-    # A waiting task waits from when it was enqueued or, if later, from when it may run.
     waiting = [
-        max(task.enqueued_at, task.run_after) if task.run_after else task.enqueued_at
-        for task in model.objects.filter(status="READY").order_by("enqueued_at")[:50]
-        if task.run_after is None or task.run_after <= now
+        waiting_since(task.enqueued_at, task.run_after)
+        for task in model.objects.filter(status__in=WAITING_STATUSES).order_by("enqueued_at")[:50]
     ]
+    waiting = [since for since in waiting if since <= now]
     return [
         worker_finding(
             now=now,

@@ -271,3 +271,16 @@ def test_worker_is_alive_when_a_task_ran_lately_or_none_waits_long(
     )
 
     assert finding.line() == line
+
+
+@pytest.mark.parametrize(
+    ("enqueued_at", "run_after", "since"),
+    [
+        (NOW, None, NOW),
+        (NOW, datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC), NOW),
+        (NOW, NOW + 30 * MINUTE, NOW + 30 * MINUTE),
+        (NOW, NOW - 30 * MINUTE, NOW),
+    ],
+)
+def test_a_task_waits_from_when_it_may_run(enqueued_at, run_after, since):
+    assert installation.waiting_since(enqueued_at, run_after) == since
