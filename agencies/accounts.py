@@ -276,3 +276,63 @@ def check_group_change(actor) -> None:
 def record_group_change(actor, group, before: dict, after: dict) -> None:
     if before != after:
         record("group.permissions", group, by=actor, before=before, after=after)
+
+
+# --- the system path: the first organiser ----------------------------------------------------
+
+
+class OrganiserExists(ValueError):
+    """The username is taken, and the caller did not ask to add the role to it."""
+
+
+@transaction.atomic
+def create_organiser(
+    *,
+    username: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+    update: bool = False,
+):
+    """Create an organiser account as the system (`manage.py create_organiser`), or with `update`
+    give an existing account the organiser role. Returns (user, created).
+
+    This path has no actor and so does not go through WHO_MAY_GRANT: the table says what a person
+    signed in to the portal may grant another, and nobody is signed in yet when the first
+    organiser is made. Whoever runs a management command already holds the server (its database
+    and its SECRET_KEY), more than any tier of the table; no page reaches this function. What it
+    grants is fixed: the organiser group and `is_staff` (the admin without superuser powers, as
+    the demo's `organisasi`), never `is_superuser` or raw permissions.
+
+    A new account is active, with `password` (None: no usable password, until its owner sets one
+    through a password-reset link). With `update`, the account keeps its password and profile
+    and gains the organiser group and `is_staff` (and is active again if it was not); without it,
+    an existing username is refused (OrganiserExists). Side effects: creates or changes the User
+    row and its groups, and records "user.roles" in the audit log with no actor (the system) when
+    the rights changed.
+    """
+    User = get_user_model()
+    group = Group.objects.get(name=Role.ORGANISER)
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is not None and not update:
+        raise OrganiserExists(username)
+    created = user is None
+    before = {} if created else role_snapshot(user)
+    if created:
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
+    user.is_active = True
+    user.is_staff = True
+    user.save(update_fields=None if created else ["is_active", "is_staff"])
+    user.groups.add(group)
+    after = role_snapshot(user)
+    if before != after:
+        note = (
+            "organiser created (manage.py create_organiser)" if created else "organiser role added"
+        )
+        record("user.roles", user, by=None, before=before, after=after, note=note)
+    return user, created

@@ -47,10 +47,10 @@ from innovations.models import (
     Proposal,
     ProposalStatusChange,
     SectionAnswer,
-    Track,
     attachment_path,
     thumbnail_path,
 )
+from innovations.seed import add_tracks
 from innovations.services import add_default_sections, entry_fields
 from innovations.validators import count_words
 
@@ -173,23 +173,6 @@ def _edition(slug, **fields):
     edition, created = Edition.objects.get_or_create(slug=slug, defaults=fields)
     add_default_sections(edition)
     return edition, created
-
-
-def _tracks(edition, specs):
-    tracks = {}
-    for order, (slug, name, shortlist, winners, description) in enumerate(specs, start=1):
-        tracks[slug], _ = Track.objects.get_or_create(
-            edition=edition,
-            slug=slug,
-            defaults={
-                "name": name,
-                "order": order,
-                "shortlist_size": shortlist,
-                "winner_count": winners,
-                "description": description,
-            },
-        )
-    return tracks
 
 
 def _innovations(rows, agencies, started_for, *, by=None):
@@ -325,9 +308,10 @@ def _load_2021(agencies, organiser, operators, files) -> int:
         is_published=True,
     )
     # One track: the 61 proposals of the SKPD and the 4 of the Perumda compete for one Top Six.
-    tracks = _tracks(
+    tracks = add_tracks(
         edition,
-        [("umum", "Umum", 6, 3, "Inovasi perangkat daerah, unit kerjanya dan perumda.")],
+        ["umum"],
+        descriptions={"umum": "Inovasi perangkat daerah, unit kerjanya dan perumda."},
     )
     rows, perumda = TOP_SIX + RECOGNISED + OTHERS_2021, PERUMDA_2021
 
@@ -440,13 +424,7 @@ def _load_current(agencies, organiser, operators, files) -> int:
         min_months_in_operation=6,
         is_published=False,
     )
-    tracks = _tracks(
-        edition,
-        [
-            ("umum", "Umum", 6, 3, "Inovasi perangkat daerah dan unit kerjanya."),
-            ("kewilayahan", "Kewilayahan", 3, 1, "Inovasi kecamatan dan kelurahan."),
-        ],
-    )
+    tracks = add_tracks(edition, ["umum", "kewilayahan"])
 
     def started(index):
         # At least a year before today: comfortably past the six months.

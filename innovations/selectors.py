@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies.permissions import can_view_dashboards, is_organiser
@@ -79,6 +80,25 @@ def register_attachment_scope(scope: AttachmentScope) -> None:
     """
     if scope not in _attachment_scopes:
         _attachment_scopes.append(scope)
+
+
+# The page where the organiser creates an edition: offered by an app above (judging, whose service
+# seeds the edition's stages), registered in its AppConfig.ready(), so that the innovations pages
+# can point to it when there is no edition yet.
+_new_edition_pages: list[str] = []
+
+
+def register_new_edition_page(url_name: str) -> None:
+    if url_name not in _new_edition_pages:
+        _new_edition_pages.append(url_name)
+
+
+def first_edition_url() -> str | None:
+    """The registered "new edition" page's address while there is no edition at all (the call to
+    action of an empty installation), else None. One query."""
+    if not _new_edition_pages or Edition.objects.exists():
+        return None
+    return reverse(_new_edition_pages[0])
 
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:

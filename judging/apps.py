@@ -17,3 +17,6 @@ class JudgingConfig(AppConfig):
         innovation_selectors.register_attachment_scope(attachment_scope)
         # An edition's dates and publication never contradict its judging (judging.lifecycle).
         register_edition_guard(edition_guard)
+        # The innovations pages of an empty installation point the organiser to our "new
+        # edition" page (its service seeds the desk stage, which innovations cannot).
+        innovation_selectors.register_new_edition_page("judging:edition_create")

@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from common.links import validate_web_url
 from common.widgets import DateInput, DateTimeInput, TimeInput
 from innovations.models import Edition
+from innovations.seed import TRACKS
 from judging.enums import AwardKind, StageKind
 from judging.models import Stage
 from judging.selectors import find_entries, judge_users
+from judging.services import edition_problems
 from judging.validators import criteria_problems
 
 
@@ -452,3 +454,47 @@ class KijbForm(forms.Form):
             (row.proposal_id, f"{row.proposal.innovation_acronym} · {row.track.name}")
             for row in rows
         ]
+
+
+def _track_choices():
+    return [(slug, seed.name) for slug, seed in TRACKS.items()]
+
+
+class EditionCreateForm(forms.Form):
+    """A new edition (judging.services.create_edition checks the same rules and acts)."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    submission_opens_at = forms.DateTimeField(
+        label=_("Submission opens at"), widget=DateTimeInput()
+    )
+    submission_closes_at = forms.DateTimeField(
+        label=_("Submission closes at"), widget=DateTimeInput()
+    )
+    verification_closes_at = forms.DateTimeField(
+        label=_("Verification closes at"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Empty: the organiser verifies until judging starts."),
+    )
+    tracks = forms.MultipleChoiceField(
+        label=_("Tracks"),
+        choices=_track_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each track has its own shortlist and winners; change them in the admin."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        for problem in edition_problems(
+            name=data["name"],
+            year=data["year"],
+            opens_at=data["submission_opens_at"],
+            closes_at=data["submission_closes_at"],
+            verification_closes_at=data.get("verification_closes_at"),
+            tracks=data["tracks"],
+        ):
+            self.add_error(None, problem)
+        return data

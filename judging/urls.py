@@ -1,6 +1,6 @@
 from django.urls import path
 
-from judging.views import agency, documents, finals, judge, organiser, ranking
+from judging.views import agency, documents, editions, finals, judge, organiser, ranking
 
 app_name = "judging"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path(JUDGE + "lampiran/<id:attachment_id>/", judge.AttachmentView.as_view(), name="attachment"),
     # Organiser
+    path("penyelenggara/edisi-baru/", editions.EditionCreateView.as_view(), name="edition_create"),
     path(ORGANISER, organiser.StageListView.as_view(), name="stage_list"),
     path(ORGANISER + "tahap-baru/", organiser.StageCreateView.as_view(), name="stage_create"),
     path(STAGE, organiser.StageDetailView.as_view(), name="stage_detail"),

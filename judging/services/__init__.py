@@ -11,6 +11,7 @@ StageResult.decision, never in Proposal.status.
     consensus     the panel's consensus note on an entry
     final_result  the stages' weights, the final ranking, its confirmation and publication
     awards        awards and forwarding to KIJB
+    editions      a new edition, seeded with its sections, tracks and desk stage
     base          what they share: the refusal (JudgingError), the stage lock, the event log
 
 The results themselves are computed by judging.results (re-exported here for callers).
@@ -28,6 +29,7 @@ from judging.services.awards import forward_to_kijb, give_award, remove_award, w
 from judging.services.base import JudgingError
 from judging.services.conflicts import PLEDGE_TEXT, declare_conflicts, sign_pledge
 from judging.services.consensus import record_consensus_note
+from judging.services.editions import create_edition, edition_problems
 from judging.services.final_result import (
     compute_final_results,
     confirm_final_result,
@@ -58,6 +60,8 @@ __all__ = [
     "close_stage",
     "compute_final_results",
     "compute_stage_results",
+    "create_edition",
+    "edition_problems",
     "confirm_final_result",
     "confirm_shortlist",
     "create_stage",

@@ -66,6 +66,9 @@ def test_every_date_and_time_field_of_every_form_renders_iso():
     assert sorted(checked) == [
         "AuditFilterForm.date_from",
         "AuditFilterForm.date_to",
+        "EditionCreateForm.submission_closes_at",
+        "EditionCreateForm.submission_opens_at",
+        "EditionCreateForm.verification_closes_at",
         "FinalConfirmForm.decree_date",
         "InnovationForm.started_on",
         "KijbForm.forwarded_on",

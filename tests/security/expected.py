@@ -283,6 +283,10 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
         "login  403    403    200    403    403    403    403    403",
         None,
     ),
+    "judging:edition_create": (
+        "login  403    403    200    403    403    403    403",
+        "login  403    403    400    403    403    403    403",
+    ),
     "judging:stage_create": (
         "login  403    403    405    403    403    403    403    403",
         "login  403    403    302    403    403    403    403    403",
