@@ -76,7 +76,7 @@ format: install
 
 # Needs GNU gettext (msgfmt); the compiled catalogues are committed so `make run` does not.
 messages: install
-	DEBUG=true $(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=static/vendor
+	DEBUG=true $(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=static/vendor --ignore=tests --ignore=scripts --ignore=build
 	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 # Remake the lock files from pyproject.toml in fresh environments (needs the package index).
