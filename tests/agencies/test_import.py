@@ -566,3 +566,78 @@ def test_write_template_writes_a_workbook():
     buffer = io.BytesIO()
     write_template(buffer)
     assert buffer.getvalue()[:2] == b"PK"
+
+
+# --- the demo city ---------------------------------------------------------------------------
+
+
+def test_the_demo_agencies_and_40_operators_from_one_workbook(
+    client, django_capture_on_commit_callbacks
+):
+    """The demo's 42 agencies (2 reachable by e-mail) and an operator for each of the other 40,
+    with one bad row: the preview refuses that row only; once confirmed, every agency is
+    reachable and the board can remind every agency not yet compliant."""
+    from agencies.selectors import agencies_with_operator_counts
+    from demo import agencies as demo
+    from innovations.compliance import reachable_operators
+
+    demo.load()
+    edition = make_edition()
+    board = compliance_board(edition)
+    assert board.summary().unreachable == 29  # of the 31 obligated agencies
+    short = {slug: short_name for slug, _n, short_name, _k, _p, _o in demo.AGENCIES}
+    agency_rows = [
+        [
+            name,
+            short_name,
+            str(kind),
+            short[parent] if parent else "",
+            "ya" if ob else "tidak",
+            "ya",
+        ]
+        for _slug, name, short_name, kind, parent, ob in demo.AGENCIES
+    ]
+    staffed = set(reachable_operators().values_list("agency__slug", flat=True))
+    assert staffed == {"dispusipda", "dinsos"}
+    people_rows = [
+        [
+            f"Operator {short_name}",
+            f"operator.{slug}@sukabumikota.go.id",
+            "operator",
+            short_name,
+            "operator",
+            "ya",
+        ]
+        for slug, _name, short_name, *_rest in demo.AGENCIES
+        if slug not in staffed
+    ]
+    people_rows.insert(7, ["Salah Ketik", "operator.salah@", "operator", "Dinkes", "", "ya"])
+    assert (len(agency_rows), len(people_rows)) == (42, 41)
+    client.force_login(get_user_model().objects.get(username="organisasi"))
+
+    response = client.post(URL, {"workbook": upload(workbook(agency_rows, people_rows))})
+
+    assert response.context["agency_counts"] == {
+        "create": 0,
+        "update": 0,
+        "unchanged": 42,
+        "refused": 0,
+    }
+    assert response.context["people_counts"] == {
+        "create": 40,
+        "update": 0,
+        "unchanged": 0,
+        "refused": 1,
+    }
+    refused = response.context["plan"].refused
+    assert [(row.number, row.codes) for row in refused] == [(9, ["bad_email"])]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CONFIRM, {"digest": response.context["plan"].digest})
+
+    counts_by_agency = {a.slug: a.operator_count for a in agencies_with_operator_counts()}
+    assert counts_by_agency == {slug: 1 for slug, *_rest in demo.AGENCIES}
+    reachable = set(reachable_operators().values_list("agency__slug", flat=True))
+    assert reachable == {slug for slug, *_rest in demo.AGENCIES}
+    summary = board.summary()
+    assert (summary.obligated, summary.unreachable, summary.remindable) == (31, 0, 31)
+    assert len(mail.outbox) == 40
