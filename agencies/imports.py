@@ -45,6 +45,7 @@ from agencies.enums import AgencyKind, MembershipRole, Role
 from agencies.import_workbook import AGENCIES, NO, PEOPLE, YES, read_workbook
 from agencies.models import Agency, Membership
 from audit.services import record
+from common import cache
 from common.mail import send_mail
 
 CREATE, UPDATE, UNCHANGED, REFUSED = "create", "update", "unchanged", "refused"
@@ -59,7 +60,7 @@ class Reason:
     message: str
 
 
-@dataclass
+@dataclass(eq=False)  # a row is itself: compared by identity
 class PlanRow:
     sheet: str  # "agencies" or "people"
     number: int  # the row's number in its sheet
@@ -630,37 +631,67 @@ def _unique_slug(row: PlanRow, taken: set[str]) -> str:
     return slug
 
 
-def _apply_agencies(rows: list[PlanRow], actor) -> dict[int, Agency]:
-    """Create and update the accepted agency rows; {row number: agency} of every row applied."""
-    accepted = [row for row in rows if row.action in (CREATE, UPDATE)]
+def _parent_of(row: PlanRow, applied: dict[int, Agency]) -> Agency | None:
+    parent = row.values["parent_ref"]
+    if isinstance(parent, PlanRow):
+        return applied.get(parent.number) or parent.target
+    return parent
+
+
+def _create_agencies(rows: list[PlanRow], applied: dict[int, Agency]) -> None:
+    """Insert the new agencies, parents before their units: one statement per generation."""
     taken = set(Agency.objects.values_list("slug", flat=True))
-    applied, before = {}, {}
-    for row in accepted:
-        if row.action == CREATE:
-            values = row.values
-            applied[row.number] = Agency.objects.create(
-                name=values["name"], slug=_unique_slug(row, taken), kind=values["kind"]
+    pending = [row for row in rows if row.action == CREATE]
+    while pending:
+        waiting = {id(row) for row in pending}
+        ready = [row for row in pending if id(row.values["parent_ref"]) not in waiting]
+        if not ready:  # the plan refuses cycles: never reached
+            raise RuntimeError("The new agencies' parents form a cycle.")
+        created = Agency.objects.bulk_create(
+            Agency(
+                name=row.values["name"],
+                short_name=row.values["short_name"],
+                slug=_unique_slug(row, taken),
+                kind=row.values["kind"],
+                parent=_parent_of(row, applied),
+                is_obligated=row.values["is_obligated"],
+                is_active=row.values["is_active"],
             )
-        else:
-            applied[row.number] = Agency.objects.select_related("parent").get(pk=row.target.pk)
-            before[row.number] = _agency_state(applied[row.number])
-    for row in accepted:
-        agency, parent = applied[row.number], row.values["parent_ref"]
-        if isinstance(parent, PlanRow):
-            parent = applied.get(parent.number) or parent.target
-        for name in ("name", "short_name", "kind", "is_obligated", "is_active"):
-            setattr(agency, name, row.values[name])
-        agency.parent = parent
-        agency.save()
-        action = "agency.create" if row.action == CREATE else "agency.update"
-        record(
-            action,
-            agency,
-            by=actor,
-            before=before.get(row.number),
-            after=_agency_state(agency),
-            note="import",
+            for row in ready
         )
+        applied.update((row.number, agency) for row, agency in zip(ready, created, strict=True))
+        done = {id(row) for row in ready}
+        pending = [row for row in pending if id(row) not in done]
+
+
+_AGENCY_FIELDS = ("name", "short_name", "kind", "is_obligated", "is_active")
+
+
+def _apply_agencies(rows: list[PlanRow], actor) -> dict[int, Agency]:
+    """Create and update the accepted agency rows, each with its audit event; {row number:
+    agency} of every row applied."""
+    updated = [row for row in rows if row.action == UPDATE]
+    before = {row.number: _agency_state(row.target) for row in updated}
+    applied = {row.number: row.target for row in updated}
+    _create_agencies(rows, applied)
+    for row in updated:
+        agency = applied[row.number]
+        for name in _AGENCY_FIELDS:
+            setattr(agency, name, row.values[name])
+        agency.parent = _parent_of(row, applied)
+    Agency.objects.bulk_update(
+        [applied[row.number] for row in updated], [*_AGENCY_FIELDS, "parent"]
+    )
+    if applied:
+        cache.bump()  # bulk writes send no signal: the public pages show agencies
+    for row in rows:
+        if row.number in applied:
+            action = "agency.update" if row.action == UPDATE else "agency.create"
+            agency = applied[row.number]
+            after = _agency_state(agency)
+            record(
+                action, agency, by=actor, before=before.get(row.number), after=after, note="import"
+            )
     return applied
 
 
@@ -668,20 +699,49 @@ def _profile(user) -> dict:
     return {"name": user.get_full_name(), "email": user.email, "username": user.username}
 
 
-def _apply_person(row: PlanRow, actor, agencies: dict[int, Agency], groups) -> object:
-    """Apply one accepted row of people; the account (new or changed)."""
+def _agency_of(row: PlanRow, agencies: dict[int, Agency]) -> Agency | None:
+    agency = row.values["agency_ref"]
+    if isinstance(agency, PlanRow):
+        return agencies.get(agency.number) or agency.target
+    return agency
+
+
+def _create_people(rows: list[PlanRow], agencies: dict[int, Agency], groups) -> list:
+    """Insert the new accounts (no usable password), their role groups and memberships: three
+    statements whatever their number."""
     User = get_user_model()
-    values = row.values
-    if row.action == CREATE:
-        user = User(username=values["username"])
+    new = [row for row in rows if row.action == CREATE]
+    users = []
+    for row in new:
+        user = User(
+            username=row.values["username"],
+            email=row.values["email"],
+            first_name=row.values["name"],
+            is_active=row.values["is_active"],
+        )
         user.set_unusable_password()
-        before = None
-    else:
-        user = User.objects.get(pk=row.target.pk)
-        before = _profile(user)
-    user.first_name, user.last_name = values["name"], ""
-    if before is not None and before["name"] == values["name"]:
-        user.first_name, user.last_name = row.target.first_name, row.target.last_name
+        users.append(user)
+    users = User.objects.bulk_create(users)
+    Through = User.groups.through
+    Through.objects.bulk_create(
+        Through(user_id=user.pk, group_id=groups[name].pk)
+        for row, user in zip(new, users, strict=True)
+        for name in row.values["roles"]
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, agency=_agency_of(row, agencies), role=row.values["membership_role"])
+        for row, user in zip(new, users, strict=True)
+        if row.values["agency_ref"] is not None
+    )
+    return users
+
+
+def _update_person(row: PlanRow, actor, agencies: dict[int, Agency], groups) -> None:
+    """Apply one changed row of people to its account."""
+    values, user = row.values, get_user_model().objects.get(pk=row.target.pk)
+    before = _profile(user)
+    if before["name"] != values["name"]:
+        user.first_name, user.last_name = values["name"], ""
     if user.email.lower() != values["email"].lower():
         user.email = values["email"]
     user.username = values["username"]
@@ -691,14 +751,11 @@ def _apply_person(row: PlanRow, actor, agencies: dict[int, Agency], groups) -> o
     wanted = set(values["roles"])
     user.groups.remove(*(groups[name] for name in current - wanted))
     user.groups.add(*(groups[name] for name in wanted - current))
-    agency = values["agency_ref"]
-    if isinstance(agency, PlanRow):
-        agency = agencies.get(agency.number) or agency.target
+    agency = _agency_of(row, agencies)
     if agency is not None:
         _ensure_membership(user, agency, values["membership_role"])
-    if before is not None and before != _profile(user):
+    if before != _profile(user):
         record("user.profile", user, by=actor, before=before, after=_profile(user), note="import")
-    return user
 
 
 def _ensure_membership(user, agency: Agency, role: str) -> None:
@@ -708,6 +765,21 @@ def _ensure_membership(user, agency: Agency, role: str) -> None:
     elif membership.role != role:
         membership.role = role
         membership.save(update_fields=["role"])
+
+
+def _apply_people(rows: list[PlanRow], actor, agencies: dict[int, Agency]) -> list:
+    """Apply the accepted rows of people through `AccountChanges` (checked against
+    WHO_MAY_GRANT and audited); the new active accounts."""
+    updated = [row for row in rows if row.action == UPDATE]
+    changes = accounts.AccountChanges(actor, {row.target.pk for row in updated})
+    groups = {group.name: group for group in Group.objects.filter(name__in=MEMBER_ROLES)}
+    created = _create_people(rows, agencies, groups)
+    for user in created:
+        changes.watch_new(user)
+    for row in updated:
+        _update_person(row, actor, agencies, groups)
+    changes.commit()
+    return [user for user in created if user.is_active]
 
 
 def set_password_link(user, site_url: str) -> str:
@@ -733,19 +805,9 @@ def _invite(user, site_url: str) -> None:
 def apply_import(plan: Plan, actor, *, site_url: str) -> ImportResult:
     """Apply every accepted row of `plan` in one transaction (an error rolls everything back);
     refused rows are skipped. The new active accounts are e-mailed after the commit."""
-    people = [row for row in plan.people if row.action in (CREATE, UPDATE)]
     with transaction.atomic():
         agencies = _apply_agencies(plan.agencies, actor)
-        changes = accounts.AccountChanges(actor, {row.target.pk for row in people if row.target})
-        groups = {group.name: group for group in Group.objects.filter(name__in=MEMBER_ROLES)}
-        invited = []
-        for row in people:
-            user = _apply_person(row, actor, agencies, groups)
-            if row.action == CREATE:
-                changes.watch_new(user)
-                if user.is_active:
-                    invited.append(user)
-        changes.commit()
+        invited = _apply_people(plan.people, actor, agencies)
         for user in invited:
             _invite(user, site_url)
     return ImportResult(

@@ -487,17 +487,28 @@ def test_confirm_without_a_preview_imports_nothing(client, organiser):
     ]
 
 
-def test_an_error_at_the_last_row_rolls_everything_back(organiser, monkeypatch):
-    plan = plan_import(workbook(), organiser)
-    real = imports._apply_person
-    last = plan.people[-1].number
+@pytest.mark.parametrize("where", ["_invite", "_update_person"])
+def test_an_error_at_the_last_row_rolls_everything_back(organiser, monkeypatch, where):
+    """The last row is a new account (its invitation fails) or a changed one (its update
+    fails): every agency and account before it is rolled back with it."""
+    people = GOOD_PEOPLE[:3]  # the last one active: it is invited
+    if where == "_update_person":
+        make_user("late", email="late@example.go.id")
+        people = [*GOOD_PEOPLE, ["Terakhir", "late@example.go.id", "judge", "", "", "ya"]]
+    plan = plan_import(workbook(GOOD_AGENCIES, people), organiser)
+    last = plan.people[-1]
+    assert last.action == ("update" if where == "_update_person" else "create")
+    real = getattr(imports, where)
 
-    def failing(row, *args):
-        if row.number == last:
+    def failing(subject, *args):
+        if (
+            getattr(subject, "number", None) == last.number
+            or getattr(subject, "username", None) == last.values["username"]
+        ):
             raise RuntimeError("injected")
-        return real(row, *args)
+        return real(subject, *args)
 
-    monkeypatch.setattr(imports, "_apply_person", failing)
+    monkeypatch.setattr(imports, where, failing)
     before = counts()
     with pytest.raises(RuntimeError, match="injected"):
         apply_import(plan, organiser, site_url=SITE)
