@@ -9,7 +9,14 @@ from django.views.generic import ListView, TemplateView, View
 from agencies.accounts import AccountChangeRefused
 from agencies.enums import AgencyKind
 from agencies.forms import ImportConfirmForm, ImportUploadForm
-from agencies.import_workbook import MAX_BYTES, MAX_ROWS, ImportFileError, write_template
+from agencies.import_workbook import (
+    AGENCIES,
+    MAX_BYTES,
+    MAX_ROWS,
+    PEOPLE,
+    ImportFileError,
+    write_template,
+)
 from agencies.imports import apply_import, digest_of, plan_import
 from agencies.permissions import OrganiserRequiredMixin
 from agencies.selectors import agencies_with_operator_counts
@@ -114,6 +121,8 @@ class ImportConfirmView(OrganiserRequiredMixin, View):
             return redirect("agencies:import")
         del request.session[IMPORT_SESSION_KEY]
         messages.success(request, import_summary(result))
+        if result.refused:
+            messages.warning(request, refused_summary(result.refused))
         return redirect("agencies:directory")
 
 
@@ -137,3 +146,21 @@ def import_summary(result) -> str:
         "refused": len(result.refused),
         "invited": len(result.invited),
     }
+
+
+REFUSED_LISTED = 20
+
+
+def refused_summary(rows) -> str:
+    """The refused rows that were skipped: sheet, row, name and reasons (the first
+    REFUSED_LISTED; the rest counted)."""
+    sheets = {"agencies": AGENCIES.title, "people": PEOPLE.title}
+    listed = [
+        f"{sheets[row.sheet]} {row.number} ({row.label}): "
+        + " ".join(reason.message for reason in row.reasons)
+        for row in rows[:REFUSED_LISTED]
+    ]
+    text = _("Refused rows, skipped: %(rows)s") % {"rows": "; ".join(listed)}
+    if len(rows) > REFUSED_LISTED:
+        text += " " + _("… and %(count)s more.") % {"count": len(rows) - REFUSED_LISTED}
+    return text

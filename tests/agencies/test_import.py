@@ -366,11 +366,11 @@ def test_refused_rows_are_skipped_and_the_rest_applied(client, organiser):
         assert 'data-action="refused"' in body
         assert "Unknown agency “Nowhere”." in body
         response = client.post(CONFIRM, {"digest": response.context["plan"].digest}, follow=True)
-    message = str(next(iter(response.context["messages"])))
-    assert message == (
+    assert [str(m) for m in response.context["messages"]] == [
         "Import done. Agencies: 1 created, 0 updated, 0 unchanged. People: 1 created, "
-        "0 updated, 0 unchanged. Refused rows skipped: 1. E-mails to set a password: 1."
-    )
+        "0 updated, 0 unchanged. Refused rows skipped: 1. E-mails to set a password: 1.",
+        "Refused rows, skipped: Pengguna 3 (X): Unknown agency “Nowhere”.",
+    ]
     assert list(get_user_model().objects.filter(email__startswith="x@")) == []
     assert get_user_model().objects.filter(username="siti@example.go.id").exists()
 
@@ -389,6 +389,32 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_the_form_kept(client, org
     assert 'id="import-upload"' in response.content.decode()
     assert "plan" not in response.context
     assert IMPORT_SESSION_KEY not in client.session
+
+
+def test_a_file_over_the_size_cap_is_refused_by_the_form(client, organiser):
+    client.force_login(organiser)
+    with translation.override("en"):
+        response = client.post(URL, {"workbook": upload(b"PK" + b"0" * (1024 * 1024))})
+    assert response.context["form"].errors == {
+        "workbook": ["The file is too large: at most 1024 kB."]
+    }
+    assert IMPORT_SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_plan_reads_a_fixed_number_of_queries(organiser, django_assert_num_queries, size):
+    agencies = [
+        [f"Dinas {n}", f"D{n}", "dinas", "D0" if n else "", "ya", "ya"] for n in range(size)
+    ]
+    people = [[f"O {n}", f"o{n}@example.go.id", "operator", f"D{n}", "", "ya"] for n in range(size)]
+    make_agency("Dinas 0", short_name="D0")
+    make_operator(Agency.objects.get(name="Dinas 0"), email="o0@example.go.id")
+    content = workbook(agencies, people)
+    # agencies; accounts by e-mail and by username; manageable ones; their groups; memberships;
+    # the actor's tier (manageable_users)
+    with django_assert_num_queries(7):
+        plan = plan_import(content, organiser)
+    assert plan.counts("agencies")["create"] == size - 1
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
