@@ -328,6 +328,18 @@ def _agency_changes(row: PlanRow, kind_labels: dict[str, str]) -> list[str]:
     ]
 
 
+def _agency_summary(row: PlanRow, kind_labels: dict[str, str]) -> list[str]:
+    """What a new agency will be: "column: value" of what the file gives."""
+    values, title = row.values, AGENCIES.column
+    summary = [f"{title('kind').title}: {kind_labels[values['kind']]}"]
+    if values["parent_ref"] is not None:
+        summary.append(f"{title('parent').title}: {_parent_name(values['parent_ref'])}")
+    summary.append(f"{title('is_obligated').title}: {_yes_no(values['is_obligated'])}")
+    if not values["is_active"]:
+        summary.append(f"{title('is_active').title}: {_yes_no(False)}")
+    return summary
+
+
 def _yes_no(value: bool) -> str:
     return "ya" if value else "tidak"
 
@@ -351,6 +363,7 @@ def plan_agencies(records) -> tuple[list[PlanRow], AgencyResolver]:
             row.action = REFUSED
         elif row.target is None:
             row.action = CREATE
+            row.changes = _agency_summary(row, kind_labels)
         else:
             row.changes = _agency_changes(row, kind_labels)
             row.action = UPDATE if row.changes else UNCHANGED
@@ -566,6 +579,21 @@ def _person_changes(row: PlanRow, known: _Accounts) -> list[str]:
     return changes
 
 
+def _person_summary(row: PlanRow) -> list[str]:
+    """What a new account will be: its username, roles, agency, and "inactive" if so."""
+    values, title = row.values, PEOPLE.column
+    summary = [
+        f"{title('username').title}: {values['username']}",
+        f"{title('roles').title}: {', '.join(values['roles'])}",
+    ]
+    if values["agency_ref"] is not None:
+        agency = _parent_name(values["agency_ref"])
+        summary.append(f"{title('agency').title}: {agency} ({values['membership_role']})")
+    if not values["is_active"]:
+        summary.append(f"{title('is_active').title}: {_yes_no(False)}")
+    return summary
+
+
 def plan_people(records, resolver: AgencyResolver, actor) -> list[PlanRow]:
     roles = _lookup(_member_role_choices())
     membership_roles = _lookup(MembershipRole.choices)
@@ -584,6 +612,7 @@ def plan_people(records, resolver: AgencyResolver, actor) -> list[PlanRow]:
             row.action = REFUSED
         elif row.target is None:
             row.action = CREATE
+            row.changes = _person_summary(row)
         else:
             row.changes = _person_changes(row, known)
             row.action = UPDATE if row.changes else UNCHANGED

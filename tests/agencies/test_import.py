@@ -110,6 +110,21 @@ def test_good_file_previews_then_creates_agencies_people_and_invites(
     assert actions(plan.agencies) == [(2, "create"), (3, "create"), (4, "create")]
     assert actions(plan.people) == [(2, "create"), (3, "create"), (4, "create"), (5, "create")]
     assert counts() == before  # the preview writes nothing
+    assert [row.changes for row in plan.agencies] == [
+        ["jenis: Dinas", "wajib ikut: ya"],
+        ["jenis: Puskesmas", "induk: Dinas Kesehatan", "wajib ikut: tidak"],
+        ["jenis: Rumah sakit daerah (RSUD)", "induk: Dinas Kesehatan", "wajib ikut: tidak"],
+    ]
+    assert plan.people[1].changes == [
+        "nama pengguna: rina@example.go.id",
+        "peran: operator",
+        "instansi: Puskesmas Tipar (head)",
+    ]
+    assert plan.people[3].changes == [
+        "nama pengguna: off@example.go.id",
+        "peran: judge",
+        "aktif: tidak",
+    ]
     body = response.content.decode()
     assert body.count('data-action="create"') == 7
     assert 'name="digest"' in body
