@@ -21,6 +21,7 @@ memberships stay as they are).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -98,6 +99,16 @@ class Plan:
         for row in rows:
             counts[row.action] += 1
         return counts
+
+    @property
+    def outcome(self) -> str:
+        """A digest of what the plan would do (every row's action, changes and refusal codes):
+        the confirmation applies a plan only if it is still the one the preview showed."""
+        rows = [
+            [row.sheet, row.number, row.action, row.changes, row.codes]
+            for row in (*self.agencies, *self.people)
+        ]
+        return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
 
     @property
     def accepted(self) -> int:

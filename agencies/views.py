@@ -72,8 +72,12 @@ class ImportView(OrganiserRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         request.session[IMPORT_SESSION_KEY] = {
             "digest": plan.digest,
+            "outcome": plan.outcome,
             "content": base64.b64encode(content).decode("ascii"),
         }
+        return self.preview(plan, form)
+
+    def preview(self, plan, form):
         context = self.get_context_data(
             form=form,
             plan=plan,
@@ -84,9 +88,12 @@ class ImportView(OrganiserRequiredMixin, TemplateView):
         return self.render_to_response(context)
 
 
-class ImportConfirmView(OrganiserRequiredMixin, View):
+class ImportConfirmView(ImportView):
     """Apply the previewed workbook (all accepted rows in one transaction), if it is still the
-    one the preview showed."""
+    one the preview showed and would still do what the preview showed (else: the new preview,
+    nothing written)."""
+
+    http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         stored = request.session.get(IMPORT_SESSION_KEY) or {}
@@ -109,6 +116,16 @@ class ImportConfirmView(OrganiserRequiredMixin, View):
             return redirect("agencies:import")
         try:
             plan = plan_import(content, request.user)
+            if plan.outcome != stored.get("outcome"):
+                request.session[IMPORT_SESSION_KEY] = {**stored, "outcome": plan.outcome}
+                messages.warning(
+                    request,
+                    _(
+                        "The data changed since the preview: nothing was imported. Here is the "
+                        "new preview; confirm again to apply it."
+                    ),
+                )
+                return self.preview(plan, ImportUploadForm())
             result = apply_import(plan, request.user, site_url=request.build_absolute_uri("/"))
         except (DomainError, AccountChangeRefused, IntegrityError):
             messages.error(

@@ -519,6 +519,28 @@ def test_confirm_with_a_workbook_altered_in_the_session_is_refused(client, organ
     assert counts() == before
 
 
+def test_confirm_after_the_data_changed_shows_the_new_preview_and_writes_nothing(client, organiser):
+    client.force_login(organiser)
+    plan = client.post(URL, {"workbook": upload(workbook())}).context["plan"]
+    make_agency("Dinas Kesehatan", short_name="Dinkes", kind=AgencyKind.BADAN)
+    before = counts()
+    with translation.override("en"):
+        response = client.post(CONFIRM, {"digest": plan.digest})
+    assert counts() == before
+    assert [str(m) for m in response.context["messages"]] == [
+        "The data changed since the preview: nothing was imported. Here is the new preview; "
+        "confirm again to apply it."
+    ]
+    fresh = response.context["plan"]
+    assert actions(fresh.agencies) == [(2, "update"), (3, "create"), (4, "create")]
+    assert fresh.agencies[0].changes == ["jenis: Badan → Dinas"]
+    # Confirmed again, the new preview is applied.
+    response = client.post(CONFIRM, {"digest": plan.digest})
+    assert response.status_code == 302
+    assert Agency.objects.get(name="Dinas Kesehatan").kind == AgencyKind.DINAS
+    assert Agency.objects.count() == 3
+
+
 def test_confirm_without_a_preview_imports_nothing(client, organiser):
     client.force_login(organiser)
     with translation.override("en"):
