@@ -470,6 +470,28 @@ def test_files_that_cannot_be_imported(organiser, content, code, message):
     assert (raised.value.code, raised.value.messages) == (code, [message])
 
 
+def test_an_xml_entity_bomb_in_a_sheet_is_refused(organiser):
+    """A "billion laughs" sheet: expat refuses the amplification, and that is one message."""
+    entities = '<!ENTITY l0 "lollollollollollollollollollol">' + "".join(
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    sheet = (
+        f'<?xml version="1.0"?><!DOCTYPE lolz [{entities}]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&l9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    source = zipfile.ZipFile(io.BytesIO(workbook()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            archive.writestr(info, sheet if info.filename == "xl/worksheets/sheet1.xml" else data)
+    with pytest.raises(ImportFileError) as raised:
+        plan_import(buffer.getvalue(), organiser)
+    assert raised.value.code == "unreadable"
+
+
 def test_a_sheet_over_the_row_cap_is_refused(organiser):
     agencies = [[f"Unit {n}", "", "uptd", "", "tidak", "ya"] for n in range(MAX_ROWS + 1)]
     with translation.override("en"), pytest.raises(ImportFileError) as raised:
