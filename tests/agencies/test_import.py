@@ -737,3 +737,21 @@ def test_the_demo_agencies_and_40_operators_from_one_workbook(
     summary = board.summary()
     assert (summary.obligated, summary.unreachable, summary.remindable) == (31, 0, 31)
     assert len(mail.outbox) == 40
+
+
+def test_the_import_is_linked_from_the_dashboard_and_the_directory(client, organiser):
+    client.force_login(organiser)
+    link = f'href="{URL}"'
+    assert link in client.get("/dasbor/").content.decode()
+    assert link in client.get("/penyelenggara/instansi/").content.decode()
+    page = client.get(URL).content.decode()
+    assert f'href="{TEMPLATE}"' in page
+    assert 'enctype="multipart/form-data"' in page
+
+
+def test_the_compliance_board_offers_the_import_when_agencies_are_unreachable(client, organiser):
+    make_edition()
+    make_agency("Dinas Sosial")  # obligated, no operator
+    client.force_login(organiser)
+    body = client.get("/penyelenggara/kepatuhan/").content.decode()
+    assert f'href="{URL}"' in body
