@@ -8,6 +8,8 @@ the transaction it ran in. Every allowed change of a person's roles, permissions
 password made by someone else is recorded in the audit log (never the password itself).
 """
 
+from collections import defaultdict
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
@@ -159,18 +161,41 @@ def _membership_label(m) -> str:
 def account_state(user) -> dict:
     """Everything the table guards on one account, read from the database: its rights
     (ROLE_KEYS), its profile and its password hash (compared, never recorded)."""
-    user = get_user_model().objects.get(pk=user.pk)
-    memberships = Membership.objects.filter(user=user).select_related("agency")
-    permissions = user.user_permissions.select_related("content_type")
+    states = account_states([user.pk])
+    if user.pk not in states:
+        raise get_user_model().DoesNotExist(f"No account {user.pk}.")
+    return states[user.pk]
+
+
+def account_states(user_ids) -> dict[int, dict]:
+    """`account_state` of many accounts in four queries, whatever their number: {pk: state}
+    of those that exist."""
+    User = get_user_model()
+    users = list(User.objects.filter(pk__in=list(user_ids)))
+    ids = [user.pk for user in users]
+    groups, memberships, permissions = defaultdict(list), defaultdict(list), defaultdict(list)
+    for user_id, name in User.groups.through.objects.filter(user_id__in=ids).values_list(
+        "user_id", "group__name"
+    ):
+        groups[user_id].append(name)
+    for m in Membership.objects.filter(user_id__in=ids).select_related("agency"):
+        memberships[m.user_id].append(_membership_label(m))
+    for user_id, app_label, codename in User.user_permissions.through.objects.filter(
+        user_id__in=ids
+    ).values_list("user_id", "permission__content_type__app_label", "permission__codename"):
+        permissions[user_id].append(f"{app_label}.{codename}")
     return {
-        "groups": sorted(user.groups.values_list("name", flat=True)),
-        "memberships": sorted(_membership_label(m) for m in memberships),
-        "is_active": user.is_active,
-        "is_staff": user.is_staff,
-        "is_superuser": user.is_superuser,
-        "user_permissions": sorted(f"{p.content_type.app_label}.{p.codename}" for p in permissions),
-        "profile": [getattr(user, name) for name in _PROFILE_FIELDS],
-        "password": user.password,
+        user.pk: {
+            "groups": sorted(groups[user.pk]),
+            "memberships": sorted(memberships[user.pk]),
+            "is_active": user.is_active,
+            "is_staff": user.is_staff,
+            "is_superuser": user.is_superuser,
+            "user_permissions": sorted(permissions[user.pk]),
+            "profile": [getattr(user, name) for name in _PROFILE_FIELDS],
+            "password": user.password,
+        }
+        for user in users
     }
 
 
@@ -210,9 +235,8 @@ class AccountChanges:
         self.watch(user_ids)
 
     def watch(self, user_ids) -> None:
-        User = get_user_model()
         ids = {pk for pk in user_ids if pk and pk not in self.before}
-        found = {user.pk: account_state(user) for user in User.objects.filter(pk__in=ids)}
+        found = account_states(ids)
         for pk in ids:
             self.before[pk] = found.get(pk)
 
@@ -236,7 +260,7 @@ class AccountChanges:
             raise RuntimeError("AccountChanges.commit() runs inside the write's transaction.")
         User = get_user_model()
         users = {user.pk: user for user in User.objects.filter(pk__in=self.before)}
-        after = {pk: account_state(user) for pk, user in users.items()}
+        after = account_states(users)
         gone = [pk for pk in self.before if pk not in users and self.before[pk] is not None]
         refused = self.refused(after) + [(pk, "delete") for pk in gone if not self._may_delete(pk)]
         if refused:

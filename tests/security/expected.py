@@ -167,6 +167,19 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
         "login  403    403    200    403    403    403    403    403",
         None,
     ),
+    # The import: a POST with an empty body is a form error (200) or "nothing to import" (302).
+    "agencies:import": (
+        "login  403    403    200    403    403    403    403",
+        "login  403    403    200    403    403    403    403",
+    ),
+    "agencies:import_confirm": (
+        "login  403    403    405    403    403    403    403",
+        "login  403    403    302    403    403    403    403",
+    ),
+    "agencies:import_template": (
+        "login  403    403    200    403    403    403    403",
+        None,
+    ),
     # --- innovations ---------------------------------------------------------------------
     "innovations:operator_dashboard": (
         "login  200    200    403    403    403    403    403    403",
