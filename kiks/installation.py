@@ -333,6 +333,9 @@ def waiting_since(enqueued_at, run_after):
     return max(enqueued_at, run_after)
 
 
+DATABASE_QUEUE = "django_tasks_db.DatabaseBackend"
+
+
 def check_worker(now=None):
     now = now or timezone.now()
     try:
@@ -344,6 +347,17 @@ def check_worker(now=None):
                 "not configured: django-tasks' database backend is not installed.",
                 "install django-tasks-db, add it to INSTALLED_APPS and TASKS, run `manage.py "
                 "migrate` and start `manage.py db_worker`.",
+            )
+        ]
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if backend != DATABASE_QUEUE:
+        return [
+            problem(
+                "worker",
+                f"the task queue is {backend or 'not set'}, not the database queue the worker "
+                "reads.",
+                f"set TASKS to {DATABASE_QUEUE} (kiks/settings.py does) and start "
+                "`manage.py db_worker`.",
             )
         ]
     finished = model.objects.exclude(finished_at=None).order_by("-finished_at").first()

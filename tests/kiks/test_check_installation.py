@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.migrations import Migration
+from django.utils import timezone
 
 from kiks import installation
 
@@ -60,6 +61,7 @@ def production(settings, tmp_path, smtp_port):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_port
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     static_root = tmp_path / "staticfiles"
     static_root.mkdir()
     (static_root / "staticfiles.json").write_text(json.dumps({"paths": {}, "version": "1.1"}))
@@ -101,11 +103,42 @@ def good_lines(smtp_port, tmp_path):
 def test_good_installation_reports_every_check_ok(production, smtp_port, tmp_path):
     lines, status, error = report()
 
-    # Without django-tasks' database backend (another branch adds it), the worker is the one
-    # problem of an installation otherwise ready.
-    assert lines == [*good_lines(smtp_port, tmp_path), WORKER_NOT_CONFIGURED]
-    assert (status, error) == (1, "1 problem found.")
+    assert lines == [
+        *good_lines(smtp_port, tmp_path),
+        "OK       worker: no task has waited more than 15 minutes.",
+        "The installation is ready.",
+    ]
+    assert (status, error) == (0, "")
     assert not any((tmp_path / "media").glob("check-installation-*"))
+
+
+def test_a_task_waiting_for_twenty_minutes_means_no_worker(production):
+    from django_tasks_db.models import DBTaskResult
+
+    from common.outbox import deliver
+
+    now = timezone.now()
+    task = deliver.using(run_after=now - datetime.timedelta(minutes=20)).enqueue()
+    DBTaskResult.objects.filter(id=task.id).update(enqueued_at=now - datetime.timedelta(minutes=20))
+
+    lines, status, error = report(checks=[installation.check_worker])
+
+    assert lines[0].startswith("PROBLEM  worker: ")
+    assert "db_worker" in lines[0]
+    assert (status, error) == (1, "1 problem found.")
+
+
+def test_the_immediate_task_queue_is_no_worker(production):
+    production.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    lines, status, _error = report(checks=[installation.check_worker])
+
+    assert lines[0] == (
+        "PROBLEM  worker: the task queue is django_tasks.backends.immediate.ImmediateBackend, "
+        "not the database queue the worker reads. Fix: set TASKS to "
+        "django_tasks_db.DatabaseBackend (kiks/settings.py does) and start `manage.py db_worker`."
+    )
+    assert status == 1
 
 
 def test_good_installation_with_a_worker_exits_zero(production, smtp_port, tmp_path):
@@ -151,7 +184,7 @@ def test_weak_settings_are_problems_with_their_fix(production):
         "a secure-only session cookie makes it more difficult for network traffic sniffers to "
         "hijack user sessions. Fix: set SESSION_COOKIE_SECURE=true (the default with DEBUG off).",
     ]
-    assert (status, error) == (1, "5 problems found.")
+    assert (status, error) == (1, "4 problems found.")
 
 
 def test_missing_migrations_are_a_problem(production):
@@ -284,3 +317,18 @@ def test_worker_is_alive_when_a_task_ran_lately_or_none_waits_long(
 )
 def test_a_task_waits_from_when_it_may_run(enqueued_at, run_after, since):
     assert installation.waiting_since(enqueued_at, run_after) == since
+
+
+def test_without_the_database_queue_app_the_worker_is_not_configured(production):
+    real = installation.apps.get_app_config
+
+    def without_tasks(label):
+        if label == installation.TASKS_APP_LABEL:
+            raise LookupError(label)
+        return real(label)
+
+    with mock.patch.object(installation.apps, "get_app_config", side_effect=without_tasks):
+        lines, status, _error = report(checks=[installation.check_worker])
+
+    assert lines[0] == WORKER_NOT_CONFIGURED
+    assert status == 1

@@ -40,6 +40,35 @@ def build_admin_world() -> None:
     make_vote_window(edition)
     proposal = Proposal.objects.filter(edition=edition).order_by("pk").first()
     FavouriteVote.objects.create(track=proposal.track, proposal=proposal, voter_hash="0" * 64)
+    _outbox_rows()
+
+
+def _outbox_rows() -> None:
+    """A queued message with an attempt, a template, an attachment and a finished task run."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+    from post_office.models import Attachment, Email, EmailTemplate, Log
+
+    from common.outbox import deliver
+
+    email = Email.objects.create(
+        from_email="kiks@localhost", to=["a@b.test"], subject="Uji", message="Isi"
+    )
+    Log.objects.create(email=email, status=1, message="refused", exception_type="OSError")
+    EmailTemplate.objects.create(name="uji", subject="Uji", content="Isi")
+    attachment = Attachment(name="uji.txt")
+    attachment.file.save("uji.txt", ContentFile(b"uji"), save=True)
+    attachment.emails.add(email)
+    if not DBTaskResult.objects.exists():
+        DBTaskResult.objects.create(
+            task_path=deliver.module_path,
+            args_kwargs={"args": [], "kwargs": {}},
+            status="SUCCESSFUL",
+            backend_name="default",
+            queue_name="default",
+            run_after=timezone.now(),
+        )
 
 
 def admin_urls(model, obj=None) -> dict[str, str]:

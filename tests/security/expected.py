@@ -169,15 +169,15 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     ),
     # The import: a POST with an empty body is a form error (200) or "nothing to import" (302).
     "agencies:import": (
-        "login  403    403    200    403    403    403    403",
-        "login  403    403    200    403    403    403    403",
+        "login  403    403    200    403    403    403    403    403",
+        "login  403    403    200    403    403    403    403    403",
     ),
     "agencies:import_confirm": (
-        "login  403    403    405    403    403    403    403",
-        "login  403    403    302    403    403    403    403",
+        "login  403    403    405    403    403    403    403    403",
+        "login  403    403    302    403    403    403    403    403",
     ),
     "agencies:import_template": (
-        "login  403    403    200    403    403    403    403",
+        "login  403    403    200    403    403    403    403    403",
         None,
     ),
     # --- innovations ---------------------------------------------------------------------
@@ -297,8 +297,8 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
         None,
     ),
     "judging:edition_create": (
-        "login  403    403    200    403    403    403    403",
-        "login  403    403    400    403    403    403    403",
+        "login  403    403    200    403    403    403    403    403",
+        "login  403    403    400    403    403    403    403    403",
     ),
     "judging:stage_create": (
         "login  403    403    405    403    403    403    403    403",
@@ -501,11 +501,11 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     ),
     # The e-mail outbox: the organiser desk's; an empty resend POST returns to the page.
     "audit:outbox": (
-        "login  403    403    200    403    403    403    403",
+        "login  403    403    200    403    403    403    403    403",
         None,
     ),
     "audit:outbox_resend": (
-        "login  403    403    405    403    403    403    403",
-        "login  403    403    302    403    403    403    403",
+        "login  403    403    405    403    403    403    403    403",
+        "login  403    403    302    403    403    403    403    403",
     ),
 }

@@ -18,6 +18,14 @@ from tests.security.admin_walk import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _database_task_queue(settings):
+    """The task runs' admin reads them through their backend: production's database queue, not
+    the suite's immediate one."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
 # model -> ((organiser: changelist, add, change, delete, history), (superuser: the same)),
 # on the model's first row.
 EXPECTED = {
@@ -29,6 +37,8 @@ EXPECTED = {
     "axes.AccessAttempt": ((403, 403, 403, 403, 403), (200, 403, "edit", 200, 200)),
     "axes.AccessFailureLog": ((403, 403, 403, 403, 403), (200, 403, "edit", 200, 200)),
     "axes.AccessLog": ((403, 403, 403, 403, 403), (200, 403, "edit", 200, 200)),
+    # The task queue's runs and post_office's outbox: superusers only (no role holds them).
+    "django_tasks_database.DBTaskResult": ((403, 403, 403, 403, 403), (200, 403, "view", 403, 200)),
     "innovations.Attachment": ((200, 403, "view", 403, 200), (200, 403, "view", 403, 200)),
     "innovations.ComplianceReminder": ((200, 403, "view", 403, 200), (200, 403, "view", 403, 200)),
     "innovations.Edition": ((200, 200, "edit", 403, 200), (200, 200, "edit", 200, 200)),
@@ -60,6 +70,10 @@ EXPECTED = {
     "judging.Stage": ((200, 403, "edit", 403, 200), (200, 200, "edit", 200, 200)),
     "judging.StageEvent": ((200, 403, "view", 403, 200), (200, 403, "view", 403, 200)),
     "judging.StageResult": ((200, 403, "view", 403, 200), (200, 403, "view", 403, 200)),
+    "post_office.Attachment": ((403, 403, 403, 403, 403), (200, 200, "edit", 200, 200)),
+    "post_office.Email": ((403, 403, 403, 403, 403), (200, 403, "edit", 200, 200)),
+    "post_office.EmailTemplate": ((403, 403, 403, 403, 403), (200, 200, "edit", 200, 200)),
+    "post_office.Log": ((403, 403, 403, 403, 403), (200, 200, "edit", 200, 200)),
     "public.Announcement": ((200, 200, "edit", 200, 200), (200, 200, "edit", 200, 200)),
     "public.FavouriteVote": ((200, 403, "view", 403, 200), (200, 403, "view", 403, 200)),
     "public.FavouriteVoteWindow": ((200, 200, "edit", 403, 200), (200, 200, "edit", 200, 200)),
