@@ -22,6 +22,10 @@ from tests.innovations.utils import editor_data
 from tests.judging.finals.test_schedule import WIB, _slot, _stage
 from tests.security.scenario import build_scenario
 
+# The editor's message in the portal's language (msgid "Enter an address starting with http://
+# or https://.").
+ID_MESSAGE = "Masukkan alamat yang diawali http:// atau https://."
+
 pytestmark = pytest.mark.django_db
 
 HOSTILE = [
@@ -88,7 +92,7 @@ def test_the_editor_refuses_a_bad_link_and_keeps_what_was_typed(client, typed):
 
     assert response.status_code == 200
     form = response.context["draft_form"]
-    assert form.errors["video_url"] == ["Enter an address starting with http:// or https://."]
+    assert form.errors["video_url"] == [ID_MESSAGE]
     # The box shows what was typed (escaped), not the stored value.
     assert form["video_url"].value() == typed
     assert Proposal.objects.get(pk=proposal.pk).video_url == ""
