@@ -91,6 +91,15 @@ def counts():
 
 
 @pytest.fixture
+def english(client):
+    """The organiser reads the portal in English (the language switcher's cookie), and the
+    test compares messages in English."""
+    client.cookies["kiks_language"] = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def organiser():
     return make_organiser("organisasi")
 
@@ -372,7 +381,7 @@ def test_a_username_that_belongs_to_an_organiser_is_refused(organiser):
     }
 
 
-def test_refused_rows_are_skipped_and_the_rest_applied(client, organiser):
+def test_refused_rows_are_skipped_and_the_rest_applied(client, organiser, english):
     people = [*GOOD_PEOPLE[:1], ["X", "x@example.go.id", "operator", "Nowhere", "", "ya"]]
     client.force_login(organiser)
     with translation.override("en"):
@@ -393,7 +402,7 @@ def test_refused_rows_are_skipped_and_the_rest_applied(client, organiser):
 # --- bad files -------------------------------------------------------------------------------
 
 
-def test_a_file_that_is_not_a_workbook_is_refused_with_the_form_kept(client, organiser):
+def test_a_file_that_is_not_a_workbook_is_refused_with_the_form_kept(client, organiser, english):
     client.force_login(organiser)
     with translation.override("en"):
         response = client.post(URL, {"workbook": upload(b"nama,email\nA,b@c.d\n", "data.csv")})
@@ -406,7 +415,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_the_form_kept(client, org
     assert IMPORT_SESSION_KEY not in client.session
 
 
-def test_a_file_over_the_size_cap_is_refused_by_the_form(client, organiser):
+def test_a_file_over_the_size_cap_is_refused_by_the_form(client, organiser, english):
     client.force_login(organiser)
     with translation.override("en"):
         response = client.post(URL, {"workbook": upload(b"PK" + b"0" * (1024 * 1024))})
@@ -514,7 +523,7 @@ def test_english_headers_and_sheet_names_are_accepted(organiser):
 # --- confirm ---------------------------------------------------------------------------------
 
 
-def test_confirm_with_another_workbook_than_the_preview_is_refused(client, organiser):
+def test_confirm_with_another_workbook_than_the_preview_is_refused(client, organiser, english):
     client.force_login(organiser)
     first = client.post(URL, {"workbook": upload(workbook())}).context["plan"]
     # Another tab uploads another workbook: the session now holds that one.
@@ -541,7 +550,7 @@ def test_confirm_with_a_workbook_altered_in_the_session_is_refused(client, organ
     assert counts() == before
 
 
-def test_confirm_after_the_data_changed_shows_the_new_preview_and_writes_nothing(client, organiser):
+def test_confirm_after_the_data_changed_shows_the_new_preview_and_writes_nothing(client, organiser, english):
     client.force_login(organiser)
     plan = client.post(URL, {"workbook": upload(workbook())}).context["plan"]
     make_agency("Dinas Kesehatan", short_name="Dinkes", kind=AgencyKind.BADAN)
@@ -563,7 +572,7 @@ def test_confirm_after_the_data_changed_shows_the_new_preview_and_writes_nothing
     assert Agency.objects.count() == 3
 
 
-def test_confirm_without_a_preview_imports_nothing(client, organiser):
+def test_confirm_without_a_preview_imports_nothing(client, organiser, english):
     client.force_login(organiser)
     with translation.override("en"):
         response = client.post(CONFIRM, {"digest": "0" * 64}, follow=True)
