@@ -550,7 +550,9 @@ def test_confirm_with_a_workbook_altered_in_the_session_is_refused(client, organ
     assert counts() == before
 
 
-def test_confirm_after_the_data_changed_shows_the_new_preview_and_writes_nothing(client, organiser, english):
+def test_confirm_after_the_data_changed_shows_the_new_preview_and_writes_nothing(
+    client, organiser, english
+):
     client.force_login(organiser)
     plan = client.post(URL, {"workbook": upload(workbook())}).context["plan"]
     make_agency("Dinas Kesehatan", short_name="Dinkes", kind=AgencyKind.BADAN)
