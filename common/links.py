@@ -7,6 +7,7 @@ never becomes a `javascript:`, `data:` or `vbscript:` link.
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +45,16 @@ def is_web_url(value) -> bool:
 def safe_url(value) -> str:
     """`value` when it is a web address, else "" (the page then shows the text, not a link)."""
     return value if is_web_url(value) else ""
+
+
+class WebURLField(models.URLField):
+    """The model field of a typed link: the validator above, and forms (the admin's too) that
+    complete an address typed without a scheme with https:// (Django 6's default, set now).
+    Migrations see a plain URLField: the difference is only in the form."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.URLField", args, kwargs

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from common.links import validate_web_url
+from common.links import WebURLField, validate_web_url
 from innovations.enums import (
     COUNTED_STATUSES,
     AttachmentKind,
@@ -368,7 +368,7 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
-    video_url = models.URLField(
+    video_url = WebURLField(
         _("video link"), max_length=500, blank=True, validators=[validate_web_url]
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

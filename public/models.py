@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.links import validate_web_url
+from common.links import WebURLField, validate_web_url
 from innovations.models import Edition, Proposal, Track
 
 
@@ -33,7 +33,7 @@ class Announcement(models.Model):
         on_delete=models.SET_NULL,
         related_name="announcements",
     )
-    link = models.URLField(_("link"), max_length=500, blank=True, validators=[validate_web_url])
+    link = WebURLField(_("link"), max_length=500, blank=True, validators=[validate_web_url])
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(
         _("shown from"),

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.links import validate_web_url
+from common.links import WebURLField, validate_web_url
 from innovations.models import Edition, Innovation, Proposal, Track
 from judging.enums import (
     INTERVIEW_MINUTES,
@@ -43,7 +43,7 @@ class InterviewSlot(models.Model):
     )
     ends_at = models.DateTimeField(_("ends at"))
     place = models.CharField(_("place"), max_length=200, blank=True)
-    video_link = models.URLField(
+    video_link = WebURLField(
         _("video-call link"), max_length=500, blank=True, validators=[validate_web_url]
     )
     updated_by = models.ForeignKey(
