@@ -293,3 +293,23 @@ def test_worker_is_alive_when_a_task_ran_lately_or_none_waits_long(
 )
 def test_a_task_waits_from_when_it_may_run(enqueued_at, run_after, since):
     assert installation.waiting_since(enqueued_at, run_after) == since
+
+
+def test_the_transport_behind_the_outbox_is_the_one_checked(production, smtp_port):
+    # The portal's own settings: post_office's backend, sending through POST_OFFICE's default.
+    production.EMAIL_BACKEND = "post_office.EmailBackend"
+    production.POST_OFFICE = {
+        "BACKENDS": {"default": "django.core.mail.backends.smtp.EmailBackend"}
+    }
+    assert installation.check_mail()[0].line() == (
+        f"OK       mail: SMTP server 127.0.0.1:{smtp_port} answers."
+    )
+
+    production.POST_OFFICE = {
+        "BACKENDS": {"default": "django.core.mail.backends.console.EmailBackend"}
+    }
+    assert (
+        installation.check_mail()[0]
+        .line()
+        .startswith("PROBLEM  mail: the console backend is in use: no e-mail leaves the server.")
+    )
