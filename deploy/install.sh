@@ -49,6 +49,14 @@ export KIKS_ENV_FILE="$ENV_FILE"  # for kiks-manage
 step() { printf '\n== %s\n' "$*"; }
 manage() { runuser -u kiks -- "$APP/deploy/kiks-manage" "$@"; }
 as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+# systemctl, or (no systemd running: a container or chroot) a word on what to start by hand.
+units_ctl() {
+  if [ -d /run/systemd/system ]; then
+    systemctl "$@"
+  else
+    echo "no systemd running: skipped 'systemctl $*' (start the service by hand)"
+  fi
+}
 
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root (sudo)" >&2; exit 1; }
 if [ -z "$KIKS_HOST" ] && [ ! -f "$ENV_FILE" ]; then
@@ -71,8 +79,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
-systemctl enable --now postgresql
-[ "$KIKS_REDIS" = yes ] && systemctl enable --now redis-server
+units_ctl enable --now postgresql
+[ "$KIKS_REDIS" = yes ] && units_ctl enable --now redis-server
 
 step "System user kiks and folders under $KIKS_HOME"
 if ! id kiks >/dev/null 2>&1; then
@@ -151,12 +159,12 @@ for unit in "${units[@]}"; do
   sed -e "s|/srv/kiks|$KIKS_HOME|g" -e "s|/etc/kiks/|$ETC/|g" "$APP/deploy/systemd/$unit" \
     >"$SYSTEMD_DIR/$unit"
 done
-systemctl daemon-reload
+units_ctl daemon-reload
 if [ "$KIKS_START" = yes ]; then
   for unit in "${units[@]}"; do
     [ "$unit" = kiks-backup.service ] && continue
-    systemctl enable --quiet "$unit"
-    systemctl restart "$unit"
+    units_ctl enable --quiet "$unit"
+    units_ctl restart "$unit"
   done
 fi
 
@@ -179,8 +187,8 @@ if [ "$KIKS_NGINX" = yes ]; then
   # Debian's welcome page would answer every other name on port 80.
   rm -f "$NGINX_DIR/sites-enabled/default"
   nginx -t
-  systemctl enable --quiet nginx
-  systemctl reload-or-restart nginx
+  units_ctl enable --quiet nginx
+  units_ctl reload-or-restart nginx
 fi
 
 if [ "$KIKS_START" = yes ] && [ "$KIKS_NGINX" = yes ]; then
