@@ -68,7 +68,8 @@ if [ -z "$KIKS_HOST" ]; then
 fi
 
 step "Packages (apt)"
-packages=(python3 python3-venv git postgresql openssl curl ca-certificates)
+# procps: /bin/kill, which kiks-web.service reloads gunicorn with (absent from a minimal Debian).
+packages=(python3 python3-venv git postgresql openssl curl ca-certificates procps)
 [ "$KIKS_NGINX" = yes ] && packages+=(nginx)
 [ "$KIKS_REDIS" = yes ] && packages+=(redis-server)
 missing=()
