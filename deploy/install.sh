@@ -200,7 +200,8 @@ fi
 cat <<DONE
 
 KIKS is installed in $KIKS_HOME for https://$KIKS_HOST/
-  first organiser account:  sudo -u kiks kiks-manage createsuperuser
+  first organiser account:  sudo -u kiks kiks-manage create_organiser <username> --email ... --print-link
+  ready?                    sudo -u kiks kiks-manage check_installation
   real certificate:         docs/deployment.md, "Certificate" (certbot)
   upgrade:                  sudo $APP/deploy/upgrade.sh [git ref]
   backups:                  $KIKS_HOME/backups, daily (systemctl list-timers kiks-backup.timer)
