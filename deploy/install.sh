@@ -49,6 +49,14 @@ export KIKS_ENV_FILE="$ENV_FILE"  # for kiks-manage
 step() { printf '\n== %s\n' "$*"; }
 manage() { runuser -u kiks -- "$APP/deploy/kiks-manage" "$@"; }
 as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+# systemctl, or (no systemd running: a container or chroot) a word on what to start by hand.
+units_ctl() {
+  if [ -d /run/systemd/system ]; then
+    systemctl "$@"
+  else
+    echo "no systemd running: skipped 'systemctl $*' (start the service by hand)"
+  fi
+}
 
 [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root (sudo)" >&2; exit 1; }
 if [ -z "$KIKS_HOST" ] && [ ! -f "$ENV_FILE" ]; then
@@ -60,7 +68,8 @@ if [ -z "$KIKS_HOST" ]; then
 fi
 
 step "Packages (apt)"
-packages=(python3 python3-venv git postgresql openssl curl ca-certificates)
+# procps: /bin/kill, which kiks-web.service reloads gunicorn with (absent from a minimal Debian).
+packages=(python3 python3-venv git postgresql openssl curl ca-certificates procps)
 [ "$KIKS_NGINX" = yes ] && packages+=(nginx)
 [ "$KIKS_REDIS" = yes ] && packages+=(redis-server)
 missing=()
@@ -71,8 +80,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
-systemctl enable --now postgresql
-[ "$KIKS_REDIS" = yes ] && systemctl enable --now redis-server
+units_ctl enable --now postgresql
+[ "$KIKS_REDIS" = yes ] && units_ctl enable --now redis-server
 
 step "System user kiks and folders under $KIKS_HOME"
 if ! id kiks >/dev/null 2>&1; then
@@ -151,12 +160,12 @@ for unit in "${units[@]}"; do
   sed -e "s|/srv/kiks|$KIKS_HOME|g" -e "s|/etc/kiks/|$ETC/|g" "$APP/deploy/systemd/$unit" \
     >"$SYSTEMD_DIR/$unit"
 done
-systemctl daemon-reload
+units_ctl daemon-reload
 if [ "$KIKS_START" = yes ]; then
   for unit in "${units[@]}"; do
     [ "$unit" = kiks-backup.service ] && continue
-    systemctl enable --quiet "$unit"
-    systemctl restart "$unit"
+    units_ctl enable --quiet "$unit"
+    units_ctl restart "$unit"
   done
 fi
 
@@ -179,8 +188,8 @@ if [ "$KIKS_NGINX" = yes ]; then
   # Debian's welcome page would answer every other name on port 80.
   rm -f "$NGINX_DIR/sites-enabled/default"
   nginx -t
-  systemctl enable --quiet nginx
-  systemctl reload-or-restart nginx
+  units_ctl enable --quiet nginx
+  units_ctl reload-or-restart nginx
 fi
 
 if [ "$KIKS_START" = yes ] && [ "$KIKS_NGINX" = yes ]; then
@@ -191,7 +200,8 @@ fi
 cat <<DONE
 
 KIKS is installed in $KIKS_HOME for https://$KIKS_HOST/
-  first organiser account:  sudo -u kiks kiks-manage createsuperuser
+  first organiser account:  sudo -u kiks kiks-manage create_organiser <username> --email ... --print-link
+  ready?                    sudo -u kiks kiks-manage check_installation
   real certificate:         docs/deployment.md, "Certificate" (certbot)
   upgrade:                  sudo $APP/deploy/upgrade.sh [git ref]
   backups:                  $KIKS_HOME/backups, daily (systemctl list-timers kiks-backup.timer)

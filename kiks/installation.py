@@ -218,8 +218,18 @@ def check_cache():
     return [ok("cache", f"{short}: stored and read back.")]
 
 
-def check_mail():
+def mail_transport() -> str:
+    """The backend that really sends: behind the outbox (post_office's EmailBackend, the
+    portal's EMAIL_BACKEND) it is POST_OFFICE's default, set from the env's EMAIL_BACKEND."""
     backend = settings.EMAIL_BACKEND
+    if backend == "post_office.EmailBackend":
+        backends = getattr(settings, "POST_OFFICE", {}).get("BACKENDS", {})
+        backend = backends.get("default", backend)
+    return backend
+
+
+def check_mail():
+    backend = mail_transport()
     short = backend.rsplit(".", 2)[-2] if backend.count(".") >= 2 else backend
     if backend != "django.core.mail.backends.smtp.EmailBackend":
         return [

@@ -4,11 +4,13 @@ with the fix, and a non-zero exit status on any problem."""
 import datetime
 import io
 import json
+import re
 import socket
 from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.migrations import Migration
 from django.utils import timezone
 
@@ -91,7 +93,7 @@ def good_lines(smtp_port, tmp_path):
         "OK       allowed hosts: ALLOWED_HOSTS is kiks.example.",
         "OK       csrf trusted origins: CSRF_TRUSTED_ORIGINS is https://kiks.example.",
         "OK       check --deploy: no warnings.",
-        "OK       database: connected (postgresql).",
+        f"OK       database: connected ({connection.vendor}).",
         "OK       migrations: all applied.",
         "OK       cache: DatabaseCache: stored and read back.",
         f"OK       mail: SMTP server 127.0.0.1:{smtp_port} answers.",
@@ -100,7 +102,7 @@ def good_lines(smtp_port, tmp_path):
     ]
 
 
-def test_good_installation_reports_every_check_ok(production, smtp_port, tmp_path):
+def test_good_installation_reports_every_check_ok_and_exits_zero(production, smtp_port, tmp_path):
     lines, status, error = report()
 
     assert lines == [
@@ -141,13 +143,12 @@ def test_the_immediate_task_queue_is_no_worker(production):
     assert status == 1
 
 
-def test_good_installation_with_a_worker_exits_zero(production, smtp_port, tmp_path):
-    without_worker = [c for c in installation.CHECKS if c is not installation.check_worker]
+def test_without_the_tasks_backend_the_worker_is_the_one_problem(production, smtp_port, tmp_path):
+    with mock.patch.object(installation, "TASKS_APP_LABEL", "no_such_app"):
+        lines, status, error = report()
 
-    lines, status, error = report(checks=without_worker)
-
-    assert lines == [*good_lines(smtp_port, tmp_path), "The installation is ready."]
-    assert (status, error) == (0, "")
+    assert lines == [*good_lines(smtp_port, tmp_path), WORKER_NOT_CONFIGURED]
+    assert (status, error) == (1, "1 problem found.")
 
 
 def test_debug_on_is_a_problem(production):
@@ -213,12 +214,18 @@ def test_per_process_cache_and_missing_cache_table_are_problems(production):
         }
     }
     line = installation.check_cache()[0].line()
-    assert line.startswith("PROBLEM  cache: DatabaseCache does not answer (ProgrammingError: ")
+    # PostgreSQL says ProgrammingError, SQLite OperationalError.
+    assert re.match(
+        r"PROBLEM  cache: DatabaseCache does not answer \((ProgrammingError|OperationalError): ",
+        line,
+    )
     assert line.endswith(
         "Fix: check REDIS_URL (Redis running?) or run `manage.py migrate` (table kiks_cache)."
     )
     # The failed query spoiled nothing: the database still answers.
-    assert installation.check_database()[0].line() == "OK       database: connected (postgresql)."
+    assert installation.check_database()[0].line() == (
+        f"OK       database: connected ({connection.vendor})."
+    )
 
 
 def test_unreachable_smtp_port_and_console_backend_are_problems(production, closed_port):
@@ -332,3 +339,23 @@ def test_without_the_database_queue_app_the_worker_is_not_configured(production)
 
     assert lines[0] == WORKER_NOT_CONFIGURED
     assert status == 1
+
+
+def test_the_transport_behind_the_outbox_is_the_one_checked(production, smtp_port):
+    # The portal's own settings: post_office's backend, sending through POST_OFFICE's default.
+    production.EMAIL_BACKEND = "post_office.EmailBackend"
+    production.POST_OFFICE = {
+        "BACKENDS": {"default": "django.core.mail.backends.smtp.EmailBackend"}
+    }
+    assert installation.check_mail()[0].line() == (
+        f"OK       mail: SMTP server 127.0.0.1:{smtp_port} answers."
+    )
+
+    production.POST_OFFICE = {
+        "BACKENDS": {"default": "django.core.mail.backends.console.EmailBackend"}
+    }
+    assert (
+        installation.check_mail()[0]
+        .line()
+        .startswith("PROBLEM  mail: the console backend is in use: no e-mail leaves the server.")
+    )
