@@ -19,6 +19,7 @@ attacker who owns one account cannot sign in with it to wipe the count of a spra
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_parameters
 from django.conf import settings
+from django.db.models import Sum
 
 USERNAME_MAX = 150  # auth.User.username; longer input is never a username
 
@@ -59,7 +60,7 @@ class LoginThrottleHandler(AxesDatabaseHandler):
         for attempts, own_limit in zip(
             self.get_user_attempts(request, credentials), failure_limits(), strict=True
         ):
-            failures = sum(attempts.values_list("failures_since_start", flat=True))
+            failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             worst = max(worst, failures / own_limit)
         if worst >= 1:
             return limit
