@@ -34,11 +34,9 @@ FILE_HEADERS = (
 )
 
 
-def file_response(stored, *, content_type: str, filename: str = "", public: bool = False):
-    """A response for `stored` (a FieldFile) with the headers above: handed to nginx when it
-    can serve the file (common/xaccel.py), else a FileResponse; 404 when the file is missing
-    from storage."""
-    headers = {
+def file_headers(*, content_type: str, filename: str = "", public: bool = False) -> dict:
+    """The headers above for one file: also used for bytes made on request (common.pdf)."""
+    return {
         "Content-Type": content_type,
         # Set here, never from the handle: FileResponse would fall back on the storage name.
         "Content-Disposition": content_disposition_header(
@@ -48,6 +46,13 @@ def file_response(stored, *, content_type: str, filename: str = "", public: bool
         "Content-Security-Policy": FILE_CSP,
         "Cache-Control": PUBLIC_CACHE if public else PRIVATE_CACHE,
     }
+
+
+def file_response(stored, *, content_type: str, filename: str = "", public: bool = False):
+    """A response for `stored` (a FieldFile) with the headers above: handed to nginx when it
+    can serve the file (common/xaccel.py), else a FileResponse; 404 when the file is missing
+    from storage."""
+    headers = file_headers(content_type=content_type, filename=filename, public=public)
     try:
         accelerated = accel_response(stored, headers)
         if accelerated is not None:
