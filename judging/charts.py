@@ -9,7 +9,7 @@ only those who may read the stage's results reach (judging.selectors.visibility)
 from django.utils.translation import gettext as _
 
 from common.charts import POINT, Chart, Series
-from common.formats import number
+from common.formats import cents, number
 
 TOTAL_RANGE = (0, 100)  # a judge's total (judging.results): 0 to 100
 
@@ -113,6 +113,9 @@ def _range(low, high):
 
 
 def _counted_range(row):
-    """[lowest, highest] of the totals that count (submitted, not excluded), or None."""
-    totals = [sheet.total for sheet in row.sheets if not sheet.excluded and sheet.total is not None]
+    """[lowest, highest] of the totals that count (submitted, not excluded), or None; to two
+    decimals as the ranking shows figures (a sheet keeps four)."""
+    totals = [
+        cents(sheet.total) for sheet in row.sheets if not sheet.excluded and sheet.total is not None
+    ]
     return [min(totals), max(totals)] if totals else None
