@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.formats import moment
+from innovations.charts import edition_charts
 from innovations.compliance import compliance_board
 from innovations.enums import COUNTED_STATUSES, ProposalStatus
 from innovations.models import Edition, Proposal
@@ -315,6 +316,7 @@ class Overview:
     sheets_submitted: int
     sheets_assigned: int
     deadline: tuple[str, datetime.datetime] | None  # the next date that matters
+    charts: list = field(default_factory=list)  # common.charts.Chart: the figures as pictures
 
     @property
     def edition(self):
@@ -340,10 +342,12 @@ def overview_of(edition, now=None) -> Overview:
         sheets = ScoreSheet.objects.filter(assignment__stage=stage, excluded=False).aggregate(
             total=Count("pk"), submitted=Count("pk", filter=Q(status=SheetStatus.SUBMITTED))
         )
+    handed_in = sum(statuses.get(status, 0) for status in COUNTED_STATUSES)
+    waiting = statuses.get(ProposalStatus.SUBMITTED, 0)
     return Overview(
         lifecycle=lifecycle,
-        handed_in=sum(statuses.get(status, 0) for status in COUNTED_STATUSES),
-        waiting=statuses.get(ProposalStatus.SUBMITTED, 0),
+        handed_in=handed_in,
+        waiting=waiting,
         verified=statuses.get(ProposalStatus.VERIFIED, 0),
         compliant=summary.compliant,
         obligated=summary.obligated,
@@ -352,6 +356,13 @@ def overview_of(edition, now=None) -> Overview:
         sheets_submitted=sheets["submitted"] or 0,
         sheets_assigned=sheets["total"] or 0,
         deadline=_next_deadline(facts),
+        charts=edition_charts(
+            edition,
+            handed_in=handed_in,
+            waiting=waiting,
+            obligated=summary.obligated,
+            now=facts.now,
+        ),
     )
 
 

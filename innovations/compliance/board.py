@@ -180,6 +180,23 @@ ORDER BY {self._ORDER}"""
             cursor.execute(f"{sql}\n{totals_sql}", params + totals_params)
             return BoardSummary(*(int(figure or 0) for figure in cursor.fetchone()))
 
+    def by_kind(self) -> list[tuple[str, int, int]]:
+        """The obligated agencies by kind as (kind, compliant, not compliant): the summary's
+        `compliant` and `obligated` split by kind, over the same board. In AgencyKind order,
+        kinds with no agency left out, a kind no longer in AgencyKind last. One query."""
+        sql, params = self._board_sql()
+        sql += f"""
+SELECT b.kind, COUNT(CASE WHEN b.counted >= %s THEN 1 END),
+    COUNT(CASE WHEN b.counted < %s THEN 1 END)
+FROM board b WHERE b.section = {OBLIGATED}
+GROUP BY b.kind"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, self.minimum, self.minimum])
+            counts = {kind: (int(met), int(missing)) for kind, met, missing in cursor.fetchall()}
+        order = [kind for kind in AgencyKind.values if kind in counts]
+        order += sorted(kind for kind in counts if kind not in AgencyKind.values)
+        return [(kind, *counts[kind]) for kind in order]
+
     def page(
         self,
         filters: BoardFilters | None = None,

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, F, FloatField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 
 from common.formats import cents
@@ -174,6 +174,8 @@ class JudgeStatistics:
     mean: Decimal | None
     spread: Decimal | None
     leniency: Decimal | None
+    lowest: Decimal | None = None  # the judge's lowest and highest total
+    highest: Decimal | None = None
 
     @property
     def verdict(self) -> str:
@@ -193,10 +195,10 @@ class JudgeStatisticsList(list):
 
 
 def judge_statistics(stage, *, limit: int | None = None) -> JudgeStatisticsList:
-    """Per judge, over their counted sheets: entries scored, mean and spread (population standard
-    deviation) of their totals, and leniency: the mean of (their total - the entry's mean), so
-    positive is lenient and negative severe compared with the panel. One aggregate query, cached
-    until the next recomputation of the stage's results.
+    """Per judge, over their counted sheets: entries scored, mean, lowest, highest and spread
+    (population standard deviation) of their totals, and leniency: the mean of (their total -
+    the entry's mean), so positive is lenient and negative severe compared with the panel. One
+    aggregate query, cached until the next recomputation of the stage's results.
 
     Every panel member by username; with `limit`, only that many, the furthest from the panel
     first (largest leniency either way, then those who scored nothing), so that a page shows the
@@ -215,6 +217,8 @@ def judge_statistics(stage, *, limit: int | None = None) -> JudgeStatisticsList:
             mean=Avg(Cast("total", FloatField())),
             square=Avg(Cast(F("total") * F("total"), FloatField())),
             leniency=Avg(Cast(F("total"), FloatField()) - Cast(Subquery(entry_mean), FloatField())),
+            lowest=Min("total"),
+            highest=Max("total"),
         )
         .order_by()
     )
@@ -222,8 +226,8 @@ def judge_statistics(stage, *, limit: int | None = None) -> JudgeStatisticsList:
     # exclusion recomputes), so they are cached per computation: at 40,000 entries the aggregate
     # reads 200,000 sheets. The panel itself is read fresh below.
     key = None
-    if stage.results_computed_at is not None:
-        key = f"judging:judge-stats:{stage.pk}:{stage.results_computed_at.isoformat()}"
+    if stage.results_computed_at is not None:  # ":2": the figures gained lowest and highest
+        key = f"judging:judge-stats:2:{stage.pk}:{stage.results_computed_at.isoformat()}"
     stats = cache.get(key) if key else None
     if stats is None:
         stats = {row["assignment__judge_id"]: row for row in rows}
@@ -256,6 +260,8 @@ def judge_statistics(stage, *, limit: int | None = None) -> JudgeStatisticsList:
                 mean=cents(row["mean"]),
                 spread=cents(variance**0.5),
                 leniency=cents(row["leniency"]),
+                lowest=cents(row["lowest"]),
+                highest=cents(row["highest"]),
             )
         )
     result.panel_size = len(panel) if limit is not None else len(result)

@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from agencies.permissions import OrganiserRequiredMixin
-from judging import selectors
+from judging import charts, selectors
 from judging.forms import (
     CriterionFormSet,
     ManualAssignForm,
@@ -75,6 +75,7 @@ class StageDetailView(OrganiserStageMixin, TemplateView):
         context.update(
             criteria=selectors.criteria_of(stage),
             progress=progress,
+            progress_chart=charts.progress_chart(stage, progress) if progress else None,
             assigned=sum(p.assigned for p in progress),
             submitted=sum(p.submitted for p in progress),
             entry_count=selectors.entry_count(stage),

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from agencies.permissions import is_organiser
 from common.params import page_number, whole_number
-from judging import selectors
+from judging import charts, selectors
 from judging.enums import Decision, RankBy, TieBreak
 from judging.forms import ShortlistForm
 from judging.services import (
@@ -51,6 +51,7 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
             criteria=criteria,
             heaviest=heaviest,
             judge_stats=judge_stats,
+            leniency_chart=charts.leniency_chart(stage, judge_stats) if judge_stats else None,
             all_judges=all_judges,
             can_run=can_run,
             rank_by_normalised=stage.rank_by == RankBy.NORMALISED,
@@ -85,6 +86,8 @@ class RankingView(ResultsReaderRequiredMixin, TemplateView):
             group["entries"] = entries
             group["first"], group["last"] = offset + 1, offset + len(group["rows"])
         ranking_table.prepare_rows(groups, stage=stage, link=link)
+        for group in groups:
+            group["chart"] = charts.spread_chart(stage, group)
         return groups
 
 
