@@ -274,6 +274,17 @@ def uploaded(name: str, content: bytes, content_type="application/octet-stream")
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
+def make_edition_in_verification(name, *, opened_days_ago=40):
+    """An edition whose submission closed two days ago, verification open five more days."""
+    now = timezone.now()
+    return make_edition(
+        name=name,
+        submission_opens_at=now - datetime.timedelta(days=opened_days_ago),
+        submission_closes_at=now - datetime.timedelta(days=2),
+        verification_closes_at=now + datetime.timedelta(days=5),
+    )
+
+
 def make_edition_window(opens, closes, **extra):
     """An edition with an exact submission window (aware datetimes), for the guards' edge cases."""
     return make_edition(

@@ -20,6 +20,7 @@ from judging.services import close_stage
 from tests.factories import (
     make_agency,
     make_edition,
+    make_edition_in_verification,
     make_leader,
     make_organiser,
     make_proposal,
@@ -53,12 +54,7 @@ def edition_with_proposals():
     """Handed in five and four days ago; submission closed two days ago; an obligated Dinas
     without a proposal."""
     now = timezone.now()
-    edition = make_edition(
-        name="KIKS Grafik",
-        submission_opens_at=now - datetime.timedelta(days=40),
-        submission_closes_at=now - datetime.timedelta(days=2),
-        verification_closes_at=now + datetime.timedelta(days=5),
-    )
+    edition = make_edition_in_verification("KIKS Grafik")
     first = make_agency("Dinas Satu")
     district = make_agency("Kecamatan Dua", kind=AgencyKind.KECAMATAN)
     make_agency("Dinas Tiga")

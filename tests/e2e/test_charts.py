@@ -11,7 +11,12 @@ from django.utils import timezone
 from agencies.enums import AgencyKind
 from innovations.enums import ProposalStatus as S
 from innovations.models import Proposal
-from tests.factories import make_agency, make_edition, make_organiser, make_proposal
+from tests.factories import (
+    make_agency,
+    make_edition_in_verification,
+    make_organiser,
+    make_proposal,
+)
 from tests.judging.helpers import scenario, score
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -56,12 +61,7 @@ def watch(page):
 
 def an_edition_with_figures():
     now = timezone.now()
-    edition = make_edition(
-        name="KIKS Grafik E2E",
-        submission_opens_at=now - datetime.timedelta(days=20),
-        submission_closes_at=now - datetime.timedelta(days=2),
-        verification_closes_at=now + datetime.timedelta(days=5),
-    )
+    edition = make_edition_in_verification("KIKS Grafik E2E", opened_days_ago=20)
     agencies = [
         make_agency("Dinas Grafik"),
         make_agency("Kecamatan Grafik", kind=AgencyKind.KECAMATAN),

@@ -1,7 +1,6 @@
 """The organiser's and the leadership's dashboards: each edition in progress as a timeline with the
 figures that matter, what comes next and what blocks it."""
 
-import datetime
 import re
 
 import pytest
@@ -11,7 +10,7 @@ from django.utils import timezone
 from innovations.enums import ProposalStatus
 from tests.factories import (
     make_agency,
-    make_edition,
+    make_edition_in_verification,
     make_judge,
     make_leader,
     make_operator,
@@ -28,13 +27,7 @@ def text(response) -> str:
 
 @pytest.fixture
 def edition_in_verification():
-    now = timezone.now()
-    edition = make_edition(
-        name="KIKS Uji Dasbor",
-        submission_opens_at=now - datetime.timedelta(days=40),
-        submission_closes_at=now - datetime.timedelta(days=2),
-        verification_closes_at=now + datetime.timedelta(days=5),
-    )
+    edition = make_edition_in_verification("KIKS Uji Dasbor")
     reached, silent, done = (
         make_agency("Dinas Terjangkau"),
         make_agency("Dinas Senyap"),
